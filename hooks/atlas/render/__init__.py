@@ -1,0 +1,1 @@
+"""Pure renderers: Catalog -> Markdown, HTML, SVG and export strings. No MkDocs objects."""

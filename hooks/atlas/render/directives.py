@@ -1,0 +1,212 @@
+"""Directives that embed live catalog data in hand-written pages.
+
+A directive is an HTML comment on its own line (or, for ``count``, inside a sentence):
+
+    <!-- atlas: models technique=lora kind=mm-llm -->
+    <!-- atlas: count weights=open -->
+    <!-- atlas: openness -->
+    <!-- atlas: licenses -->
+    <!-- atlas: stats -->
+    <!-- atlas: mmllm-diagram -->
+    <!-- atlas: field-reference -->
+
+An unknown directive, filter or value raises DirectiveError, which stops the build.
+Directives inside fenced code blocks are left alone, so documentation can show them.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Callable
+
+from atlas.records import KIND_LABELS, Catalog, Model, sort_models
+from atlas.render.escape import inert
+from atlas.render.tables import COLUMNS, HEADERS, models_table
+
+DIRECTIVE_RE = re.compile(r"<!--\s*atlas:\s*(?P<body>.*?)\s*-->")
+FENCE_RE = re.compile(r"^\s*(```|~~~)")
+WEIGHTS = ("open", "restricted", "closed")
+OPENNESS = ("open", "partial", "closed")
+
+
+class DirectiveError(ValueError):
+    """A directive that cannot be expanded; the message says why and what is allowed."""
+
+
+def _year_filter(value: str) -> Callable[[Model], bool]:
+    match = re.fullmatch(r"(\d{4})(?:-(\d{4}))?", value)
+    if not match:
+        raise DirectiveError(f"year must be YYYY or YYYY-YYYY, got {value!r}")
+    low = int(match.group(1))
+    high = int(match.group(2) or low)
+    return lambda m: low <= m.year <= high
+
+
+def _choice(name: str, value: str, allowed: list[str] | tuple[str, ...], get: Callable[[Model], object]) -> Callable[[Model], bool]:
+    if value not in allowed:
+        raise DirectiveError(f"unknown {name} {value!r}; allowed: {', '.join(sorted(allowed))}")
+    return lambda m: value in get(m) if isinstance(get(m), tuple) else get(m) == value
+
+
+def build_filter(arguments: dict[str, str], catalog: Catalog) -> Callable[[Model], bool]:
+    """All filters in ``arguments`` combined with AND."""
+    modalities = sorted({mod for m in catalog.models for mod in m.modalities} | {"text", "image", "video", "audio", "speech"})
+    makers: dict[str, Callable[[str], Callable[[Model], bool]]] = {
+        "kind": lambda v: _choice("kind", v, list(KIND_LABELS), lambda m: m.kind),
+        "technique": lambda v: _choice("technique", v, list(catalog.techniques), lambda m: m.techniques),
+        "organization": lambda v: _choice("organization", v, list(catalog.organizations), lambda m: m.organizations),
+        "weights": lambda v: _choice("weights", v, WEIGHTS, lambda m: m.access.weights),
+        "code": lambda v: _choice("code", v, OPENNESS, lambda m: m.access.code),
+        "data": lambda v: _choice("data", v, OPENNESS, lambda m: m.access.data),
+        "api": lambda v: _choice("api", v, ("true", "false"), lambda m: "true" if m.access.api else "false"),
+        "modality": lambda v: _choice("modality", v, modalities, lambda m: m.modalities),
+        "built_on": lambda v: _choice("built_on", v, [m.id for m in catalog.models], lambda m: m.built_on),
+        "year": _year_filter,
+    }
+    checks = []
+    for name, value in arguments.items():
+        if name not in makers:
+            raise DirectiveError(f"unknown filter {name!r}; allowed: {', '.join(sorted(makers))}")
+        checks.append(makers[name](value))
+    return lambda model: all(check(model) for check in checks)
+
+
+def _parse(body: str) -> tuple[str, dict[str, str]]:
+    words = body.split()
+    if not words:
+        raise DirectiveError("empty directive; write e.g. <!-- atlas: models kind=mm-llm -->")
+    arguments: dict[str, str] = {}
+    for word in words[1:]:
+        name, sep, value = word.partition("=")
+        if not sep or not value:
+            raise DirectiveError(f"argument {word!r} must be name=value")
+        if name in arguments:
+            raise DirectiveError(f"argument {name!r} is given twice")
+        arguments[name] = value
+    return words[0], arguments
+
+
+def _models(arguments: dict[str, str], catalog: Catalog, here: str) -> str:
+    columns = COLUMNS
+    if "columns" in arguments:
+        columns = tuple(arguments.pop("columns").split(","))
+        unknown = [c for c in columns if c not in HEADERS]
+        if unknown:
+            raise DirectiveError(f"unknown column {unknown[0]!r}; allowed: {', '.join(HEADERS)}")
+    models = catalog.filtered(build_filter(arguments, catalog))
+    if not models:
+        raise DirectiveError(f"no model matches {arguments}; a directive must not render an empty table")
+    return "\n" + models_table(models, catalog, here, columns) + "\n"
+
+
+def _count(arguments: dict[str, str], catalog: Catalog, here: str) -> str:
+    return str(len(catalog.filtered(build_filter(arguments, catalog))))
+
+
+def _openness(arguments: dict[str, str], catalog: Catalog, here: str) -> str:
+    if arguments:
+        raise DirectiveError("openness takes no arguments")
+    total = len(catalog.models)
+    lines = ["| Weights | Models | Share |", "| --- | ---: | ---: |"]
+    for level in WEIGHTS:
+        count = sum(1 for m in catalog.models if m.access.weights == level)
+        lines.append(f"| {level} | {count} | {100 * count / total:.0f}% |")
+    return "\n" + "\n".join(lines) + "\n"
+
+
+def license_family(license: str | None) -> str:
+    """Group licences into families for counting."""
+    if not license:
+        return "not stated"
+    lowered = license.lower()
+    if lowered == "proprietary":
+        return "proprietary"
+    if lowered in ("apache-2.0", "mit", "bsd-3-clause", "bsd-2-clause"):
+        return "permissive (Apache, MIT, BSD)"
+    if "cc-by-nc" in lowered or "non-commercial" in lowered or "noncommercial" in lowered:
+        return "non-commercial"
+    if lowered.startswith("cc-by") or lowered.startswith("cc0"):
+        return "Creative Commons"
+    if "openrail" in lowered or "rail" in lowered:
+        return "responsible-AI licence (RAIL)"
+    return "custom model licence"
+
+
+def _licenses(arguments: dict[str, str], catalog: Catalog, here: str) -> str:
+    if arguments:
+        raise DirectiveError("licenses takes no arguments")
+    counts = Counter(m.license or "not stated" for m in catalog.models)
+    lines = ["| Licence | Family | Models |", "| --- | --- | ---: |"]
+    for license, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold())):
+        lines.append(f"| {inert(license)} | {inert(license_family(None if license == 'not stated' else license))} | {count} |")
+    return "\n" + "\n".join(lines) + "\n"
+
+
+def _stats(arguments: dict[str, str], catalog: Catalog, here: str) -> str:
+    if arguments:
+        raise DirectiveError("stats takes no arguments")
+    models = catalog.models
+    orgs = {o for m in models for o in m.organizations}
+    mm = sum(1 for m in models if m.kind == "mm-llm")
+    open_weights = sum(1 for m in models if m.access.weights == "open")
+    newest = sort_models(models)[0]
+    cells = [
+        (len(models), "models"),
+        (mm, "multi-modal LLMs"),
+        (len(orgs), "organizations"),
+        (open_weights, "with open weights"),
+        (len(catalog.references), "cited references"),
+    ]
+    lines = ["| " + " | ".join(label for _, label in cells) + " |", "| " + " | ".join("---:" for _ in cells) + " |", "| " + " | ".join(f"**{n}**" for n, _ in cells) + " |"]
+    return "\n" + "\n".join(lines) + f"\n\nNewest entry by release date: {inert(newest.name)} ({inert(newest.released)}).\n"
+
+
+def _diagram(arguments: dict[str, str], catalog: Catalog, here: str) -> str:
+    from atlas.render.diagram import mmllm_diagram
+
+    if arguments:
+        raise DirectiveError("mmllm-diagram takes no arguments")
+    return "\n" + mmllm_diagram() + "\n"
+
+
+def _fields(arguments: dict[str, str], catalog: Catalog, here: str) -> str:
+    from atlas.render.field_reference import field_reference_markdown
+
+    if arguments:
+        raise DirectiveError("field-reference takes no arguments")
+    return "\n" + field_reference_markdown() + "\n"
+
+
+DIRECTIVES: dict[str, Callable[[dict[str, str], Catalog, str], str]] = {
+    "models": _models,
+    "count": _count,
+    "openness": _openness,
+    "licenses": _licenses,
+    "stats": _stats,
+    "mmllm-diagram": _diagram,
+    "field-reference": _fields,
+}
+
+
+def expand(markdown: str, catalog: Catalog, here: str) -> str:
+    """Replace every directive in ``markdown`` (outside code fences) with its content."""
+    out = []
+    fence: str | None = None
+    for line in markdown.split("\n"):
+        match = FENCE_RE.match(line)
+        if match:
+            fence = None if fence == match.group(1) else (fence or match.group(1))
+        if fence is None and "<!--" in line:
+            line = DIRECTIVE_RE.sub(lambda m: _expand_one(m.group("body"), catalog, here), line)
+        out.append(line)
+    return "\n".join(out)
+
+
+def _expand_one(body: str, catalog: Catalog, here: str) -> str:
+    name, arguments = _parse(body)
+    if name not in DIRECTIVES:
+        raise DirectiveError(f"unknown directive {name!r}; allowed: {', '.join(DIRECTIVES)}")
+    try:
+        return DIRECTIVES[name](arguments, catalog, here)
+    except DirectiveError as exc:
+        raise DirectiveError(f"<!-- atlas: {body} -->: {exc}") from None

@@ -1,0 +1,92 @@
+"""The page of one model: infobox, description, architecture, lineage, sources, citation."""
+from __future__ import annotations
+
+import yaml
+from markupsafe import Markup
+
+from atlas.records import KIND_LABELS, PART_LABELS, Catalog, Model, human_date
+from atlas.render.description import to_inert_html
+from atlas.render.escape import attribute, inert
+from atlas.render.templating import md_link, render
+
+ROOT_FROM_MODEL = "../../"
+
+
+def model_src(model_id: str) -> str:
+    """Source path of a model's generated page, relative to docs/."""
+    return f"models/{model_id}.md"
+
+
+def citation(ref: str) -> Markup:
+    """A BibTeX key as a citation for mkdocs-bibtex, or a URL as a link."""
+    if ref.startswith(("http://", "https://")):
+        return Markup(f'<a href="{inert(ref)}" rel="nofollow noopener">{inert(_host(ref))}</a>')
+    return Markup(f"[@{ref}]")
+
+
+def _host(url: str) -> str:
+    return url.split("://", 1)[1].split("/", 1)[0]
+
+
+def tags(model: Model) -> list[str]:
+    """Tags for Material's tags plugin: kind, modalities and weights access."""
+    return [KIND_LABELS[model.kind]] + [f"{m} input" for m in model.inputs] + [f"{m} output" for m in model.outputs] + [f"{model.access.weights} weights"]
+
+
+def front_matter(model: Model) -> str:
+    data = {
+        "title": model.name,
+        # Material prints page.meta.description unescaped inside an attribute.
+        "description": attribute(model.summary),
+        "tags": tags(model),
+    }
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000).strip()
+
+
+def cite_entry(model: Model, site_url: str, year: str) -> str:
+    """BibTeX for citing this Atlas entry (the name is restricted to safe characters)."""
+    primary = model.references[0]
+    return "\n".join([
+        f"@misc{{atlas:{model.id},",
+        f"  title = {{{{{model.name}}} in the {{MM-LLM Atlas}}}},",
+        "  author = {{MM-LLM Atlas contributors}},",
+        f"  year = {{{year}}},",
+        f"  howpublished = {{\\url{{{site_url}{model.url}}}}},",
+        f"  note = {{Catalog entry; primary source: {primary}}}",
+        "}",
+    ])
+
+
+def model_page(model: Model, catalog: Catalog, site_url: str, year: str) -> str:
+    """Markdown source of the model's page."""
+    here = model_src(model.id)
+
+    def model_link(model_id: str) -> Markup:
+        return md_link(catalog.model(model_id).name, model_src(model_id), here)
+
+    parts = []
+    for name, values in model.parts:
+        shown = [model_link(v) if catalog.has_model(v) else inert(v) for v in values]
+        parts.append((PART_LABELS[name], shown))
+    sources = [(s.field, citation(s.ref), s.note) for s in model.sources]
+    listed = {s.field for s in model.sources}
+    if "references" not in listed:
+        sources.insert(0, ("primary source", citation(model.references[0]), None))
+    sources += [("further reading", citation(ref), None) for ref in model.references[1:]]
+    return render(
+        "model_page.md.j2",
+        model=model,
+        front_matter=Markup(front_matter(model)),
+        root=Markup(ROOT_FROM_MODEL),
+        organizations=[catalog.organizations[o] for o in model.organizations],
+        released=human_date(model.released),
+        kind=KIND_LABELS[model.kind],
+        description=Markup(to_inert_html(model.description)) if model.description else None,
+        parts=parts,
+        built_on=[model_link(m) for m in model.built_on],
+        used_by=[model_link(m) for m in model.used_by],
+        techniques=[(md_link(catalog.techniques[t].name, f"techniques/{t}.md", here), catalog.techniques[t].summary) for t in model.techniques],
+        results=[(r, citation(r.source)) for r in model.results],
+        sources=sources,
+        cite_entry=Markup(cite_entry(model, site_url, year)),
+    )

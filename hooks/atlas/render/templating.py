@@ -1,0 +1,52 @@
+"""The Jinja environment shared by the renderers: strict, and inert by default.
+
+Every ``{{ value }}`` passes through ``inert`` unless it is already Markup, so catalog
+text cannot turn into Markdown or HTML syntax by accident.
+"""
+from __future__ import annotations
+
+import posixpath
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from atlas.render.escape import inert
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def relative(target: str, here: str) -> str:
+    """Link from the page whose source is ``here`` to the source file ``target``."""
+    return posixpath.relpath(target, posixpath.dirname(here) or ".")
+
+
+def md_link(text: str, target: str, here: str) -> Markup:
+    """A Markdown link with inert text; MkDocs checks and rewrites the target."""
+    return Markup(f"[{inert(text)}]({relative(target, here)})")
+
+
+def join(values: object, separator: str = ", ") -> Markup:
+    """Jinja's join, but each item is made inert (Markup items are kept) and the result is Markup."""
+    return Markup(separator).join(inert(v) for v in values)  # type: ignore[attr-defined]
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        undefined=jinja2.StrictUndefined,
+        finalize=inert,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["inert"] = inert
+    env.filters["join"] = join
+    return env
+
+
+def render(template: str, **context: object) -> str:
+    return environment().get_template(template).render(**context)

@@ -1,0 +1,136 @@
+"""JSON Schema checks, with messages written for contributors rather than for validators."""
+from __future__ import annotations
+
+import difflib
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+from jsonschema.exceptions import ValidationError
+
+from atlas.load import Document, Key
+from atlas.problems import Problem
+
+SCHEMA_DIR = Path(__file__).resolve().parents[2] / "catalog" / "schema"
+SCHEMA_FILES = {
+    "model": "model.schema.json",
+    "organizations": "organizations.schema.json",
+    "techniques": "techniques.schema.json",
+}
+_TYPE_NAMES = {
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a mapping",
+    "null": "empty",
+}
+
+
+@lru_cache(maxsize=None)
+def schema(name: str) -> dict[str, Any]:
+    """The parsed JSON Schema called ``name`` (model, organizations or techniques)."""
+    with (SCHEMA_DIR / SCHEMA_FILES[name]).open(encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+@lru_cache(maxsize=None)
+def _validator(name: str) -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(schema(name))
+
+
+def field_name(key: Key) -> str:
+    """A path into a document as contributors write it: ``modalities.input[1]``."""
+    out = ""
+    for part in key:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def _type_of(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return "null"
+
+
+def _show(value: Any) -> str:
+    text = repr(value) if isinstance(value, str) else json.dumps(value, default=str)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _suggest(word: str, options: list[str]) -> str:
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _messages(error: ValidationError) -> list[tuple[Key, str]]:
+    """Turn one jsonschema error into (path, message) pairs."""
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        key: Key = tuple(error.absolute_path)
+        allowed = sorted(error.schema.get("properties", {}))
+        out = []
+        for name in sorted(set(error.instance) - set(allowed)):
+            tip = _suggest(name, allowed) or f"; allowed fields: {', '.join(allowed)}"
+            out.append((key + (name,), f"unknown field{tip}"))
+        return out
+    return [_message(error)]
+
+
+def _message(error: ValidationError) -> tuple[Key, str]:
+    """Turn one jsonschema error into (path, message)."""
+    key: Key = tuple(error.absolute_path)
+    if "propertyNames" in error.schema_path:
+        key = key + (str(error.instance),)
+    sub = error.schema if isinstance(error.schema, dict) else {}
+    hint = sub.get("x-hint")
+    value = error.instance
+    kind = error.validator
+    if kind == "required":
+        missing = error.message.split("'")[1]
+        return key + (missing,), "is required but missing"
+    if kind == "enum":
+        options = [str(option) for option in sub["enum"]]
+        tip = _suggest(str(value), options) if isinstance(value, str) else ""
+        return key, f"must be one of: {', '.join(options)} (got {_show(value)}){tip}"
+    if kind == "type":
+        wanted = sub["type"] if isinstance(sub["type"], str) else sub["type"][0]
+        return key, f"must be {_TYPE_NAMES[wanted]} (got {_TYPE_NAMES[_type_of(value)]} {_show(value)})"
+    if kind == "pattern":
+        return key, f"must be {hint or 'in the documented form'} (got {_show(value)})"
+    if kind == "propertyNames":
+        return key, f"{_show(value)} is not a valid name: must be {hint or 'a valid name'}"
+    if kind == "oneOf":
+        return key, f"must be {hint or 'one of the documented forms'} (got {_show(value)})"
+    if kind == "uniqueItems":
+        return key, "lists the same item more than once"
+    if kind == "minItems":
+        return key, f"must list at least {error.validator_value} item{'s' if error.validator_value != 1 else ''}"
+    if kind == "minLength":
+        return key, f"must be at least {error.validator_value} characters long"
+    if kind == "maxLength":
+        return key, f"must be at most {error.validator_value} characters long (got {len(value)})"
+    if kind in ("minimum", "exclusiveMinimum"):
+        return key, f"must be greater than {'or equal to ' if kind == 'minimum' else ''}{error.validator_value} (got {_show(value)})"
+    return key, error.message
+
+
+def check(document: Document, name: str) -> list[Problem]:
+    """Every schema problem of ``document`` against the schema called ``name``."""
+    problems = set()
+    for error in _validator(name).iter_errors(document.data):
+        for key, message in _messages(error):
+            problems.add(Problem(document.path, document.line(key), field_name(key), message))
+    return sorted(problems)

@@ -1,0 +1,382 @@
+"""Load and validate the whole catalog: schema first, then the cross-checks.
+
+``load_catalog`` is the single entry point used by scripts/validate.py, the MkDocs hooks
+and the tests. It returns every problem at once, sorted by file and line.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from atlas import schema
+from atlas.bibliography import Reference, parse_bibliography
+from atlas.load import Document, load_file
+from atlas.problems import Problem
+from atlas.records import (
+    PART_NAMES,
+    Access,
+    Catalog,
+    Model,
+    Organization,
+    Result,
+    Source,
+    Technique,
+    Training,
+    Variant,
+    parse_count,
+)
+
+ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+URL_RE = re.compile(r"^https?://")
+DATE_FIELDS = ("released",)
+# Letters from other scripts that look like Latin ones, folded before comparing names.
+CONFUSABLES = str.maketrans({
+    "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "х": "x", "у": "y", "і": "i", "ј": "j", "ѕ": "s",
+    "ԁ": "d", "ɡ": "g", "һ": "h", "ո": "n", "ν": "v", "ο": "o", "α": "a", "ε": "e", "ι": "i", "κ": "k",
+    "τ": "t", "ρ": "p", "Ι": "i", "Ο": "o", "Α": "a", "Β": "b", "Ε": "e", "Κ": "k", "Μ": "m", "Ν": "n",
+    "Τ": "t", "Χ": "x", "Ζ": "z", "Н": "h", "М": "m", "Т": "t", "В": "b", "К": "k", "l": "l", "0": "0",
+})
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Where the catalog lives, relative to the repository root."""
+
+    root: Path
+
+    @property
+    def catalog(self) -> Path:
+        return self.root / "catalog"
+
+    @property
+    def models(self) -> Path:
+        return self.catalog / "models"
+
+    @property
+    def bibliography(self) -> Path:
+        return self.catalog / "references.bib"
+
+    def display(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+
+def name_key(text: str) -> str:
+    """Fold case, width, look-alike letters and punctuation so near-identical names collide."""
+    folded = unicodedata.normalize("NFKC", text).translate(CONFUSABLES).casefold()
+    folded = "".join(ch for ch in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(ch))
+    return re.sub(r"[\s\-_.·,'()/+:&]+", "", folded)
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+def _valid_date(text: str) -> str | None:
+    """None if ``text`` (already matching the schema's form) is a real date, else why not."""
+    parts = [int(part) for part in text.split("-")]
+    if parts[0] < 1900:
+        return "year must be 1900 or later"
+    if len(parts) >= 2 and not 1 <= parts[1] <= 12:
+        return f"month {parts[1]:02d} does not exist"
+    if len(parts) == 3:
+        try:
+            dt.date(*parts)
+        except ValueError:
+            return f"day {parts[2]:02d} does not exist in {parts[0]}-{parts[1]:02d}"
+    return None
+
+
+def _normalize_years(document: Document) -> None:
+    """Let contributors write ``released: 2023`` unquoted: YAML reads it as a number."""
+    data = document.data
+    if isinstance(data, dict):
+        if isinstance(data.get("released"), int) and not isinstance(data.get("released"), bool):
+            data["released"] = str(data["released"])
+        for variant in data.get("variants") or []:
+            if isinstance(variant, dict) and isinstance(variant.get("released"), int) and not isinstance(variant.get("released"), bool):
+                variant["released"] = str(variant["released"])
+
+
+def _strings(value: Any, key: tuple = ()) -> Iterable[tuple[tuple, str]]:
+    if isinstance(value, str):
+        yield key, value
+    elif isinstance(value, dict):
+        for name, child in value.items():
+            yield from _strings(child, key + (name,))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from _strings(child, key + (index,))
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _text_problems(document: Document) -> list[Problem]:
+    """Line breaks only in description; no control or bidi-override characters anywhere."""
+    problems = []
+    for key, value in _strings(document.data):
+        field = schema.field_name(key)
+        if key and key[0] == "description":
+            if _CONTROL.search(value.replace("\t", "")):
+                problems.append(Problem(document.path, document.line(key), field, "contains a control or bidirectional-override character"))
+            continue
+        if "\n" in value.rstrip("\n") or _CONTROL.search(value) or value.endswith("\n"):
+            problems.append(Problem(document.path, document.line(key), field, "must be on one line, without control characters"))
+    return problems
+
+
+def _ref_ok(ref: str, references: dict[str, Reference]) -> bool:
+    return bool(URL_RE.match(ref)) or ref in references
+
+
+def _suggest(word: str, options: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _model_refs(data: dict[str, Any]) -> list[tuple[tuple, str]]:
+    refs: list[tuple[tuple, str]] = [(("references", i), key) for i, key in enumerate(data.get("references") or [])]
+    for name, value in (data.get("sources") or {}).items():
+        if isinstance(value, dict):
+            refs.append((("sources", name, "ref"), value.get("ref", "")))
+        else:
+            refs.append((("sources", name), value))
+    for i, result in enumerate(data.get("results") or []):
+        refs.append((("results", i, "source"), result.get("source", "")))
+    return refs
+
+
+def _build_model(model_id: str, document: Document) -> Model:
+    data = document.data
+    architecture = data.get("architecture") or {}
+    parts = []
+    for name in PART_NAMES:
+        value = architecture.get(name)
+        if value:
+            parts.append((name, tuple(value) if isinstance(value, list) else (value,)))
+    training = data.get("training")
+    sources = []
+    for field, value in (data.get("sources") or {}).items():
+        if isinstance(value, dict):
+            sources.append(Source(field, value["ref"], value.get("note")))
+        else:
+            sources.append(Source(field, value))
+    return Model(
+        id=model_id,
+        path=document.path,
+        name=data["name"],
+        organizations=tuple(data["organizations"]),
+        released=data["released"],
+        kind=data["kind"],
+        inputs=tuple(data["modalities"]["input"]),
+        outputs=tuple(data["modalities"]["output"]),
+        access=Access(**data["access"]),
+        references=tuple(data["references"]),
+        summary=data["summary"],
+        aliases=tuple(data.get("aliases") or ()),
+        parameters=data.get("parameters"),
+        variants=tuple(Variant(**variant) for variant in data.get("variants") or ()),
+        context_window=data.get("context_window"),
+        training=Training(**training) if training else None,
+        architecture_type=architecture.get("type"),
+        parts=tuple(parts),
+        built_on=tuple(data.get("built_on") or ()),
+        techniques=tuple(data.get("techniques") or ()),
+        license=data.get("license"),
+        links=tuple((name, url) for name, url in (data.get("links") or {}).items()),
+        sources=tuple(sources),
+        results=tuple(Result(r["benchmark"], r["score"], r["source"], r.get("setting")) for r in data.get("results") or ()),
+        description=data.get("description"),
+    )
+
+
+def _load_mapping_file(path: Path, paths: Paths, schema_name: str) -> tuple[Document | None, list[Problem]]:
+    display = paths.display(path)
+    if not path.exists():
+        return None, [Problem(display, 1, "file", "is missing")]
+    document, problems = load_file(path, display)
+    if document is None:
+        return None, problems
+    if not isinstance(document.data, dict):
+        return None, [Problem(display, 1, "(top level)", "must be a mapping of id to record")]
+    return document, schema.check(document, schema_name)
+
+
+def _cycles(graph: dict[str, tuple[str, ...]]) -> list[list[str]]:
+    """Each lineage cycle once, as a list of ids starting at its smallest id."""
+    found: set[tuple[str, ...]] = set()
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> None:
+        state[node] = 1
+        stack.append(node)
+        for target in graph.get(node, ()):
+            if target == node:  # reported as "built on itself"
+                continue
+            if state.get(target) == 1:
+                cycle = stack[stack.index(target):]
+                start = cycle.index(min(cycle))
+                found.add(tuple(cycle[start:] + cycle[:start]))
+            elif target in graph and not state.get(target):
+                visit(target)
+        stack.pop()
+        state[node] = 2
+
+    for node in sorted(graph):
+        if not state.get(node):
+            visit(node)
+    return [list(cycle) for cycle in sorted(found)]
+
+
+def load_catalog(root: Path, only: Iterable[Path] | None = None, extra: Iterable[Path] = ()) -> tuple[Catalog | None, list[Problem]]:
+    """Load, validate and cross-link the catalog under ``root``.
+
+    ``extra`` adds model files from outside catalog/models (validate.py given new paths).
+    ``only`` limits the reported problems to those files (the whole catalog is still read,
+    since cross-checks need it). The Catalog is None whenever any problem was found.
+    """
+    paths = Paths(root)
+    problems: list[Problem] = []
+
+    raw_bib = paths.bibliography.read_bytes() if paths.bibliography.exists() else b""
+    references, bib_problems = parse_bibliography(raw_bib, paths.display(paths.bibliography))
+    problems += bib_problems
+
+    org_doc, org_problems = _load_mapping_file(paths.catalog / "organizations.yaml", paths, "organizations")
+    tech_doc, tech_problems = _load_mapping_file(paths.catalog / "techniques.yaml", paths, "techniques")
+    problems += org_problems + tech_problems
+    organizations: dict[str, Organization] = {}
+    if org_doc is not None and not org_problems:
+        organizations = {key: Organization(id=key, **value) for key, value in org_doc.data.items()}
+        for key, org in organizations.items():
+            if org.parent and org.parent not in organizations:
+                problems.append(Problem(org_doc.path, org_doc.line((key, "parent")), f"{key}.parent", f"unknown organization {org.parent!r}{_suggest(org.parent, organizations)}"))
+    techniques: dict[str, Technique] = {}
+    if tech_doc is not None and not tech_problems:
+        for key, value in tech_doc.data.items():
+            techniques[key] = Technique(id=key, name=value["name"], category=value["category"], summary=value["summary"], aliases=tuple(value.get("aliases") or ()), references=tuple(value.get("references") or ()))
+            for index, ref in enumerate(value.get("references") or ()):
+                if ref not in references:
+                    problems.append(Problem(tech_doc.path, tech_doc.line((key, "references", index)), f"{key}.references[{index}]", f"unknown BibTeX key {ref!r}{_suggest(ref, references)}"))
+
+    files = sorted(paths.models.glob("*")) if paths.models.exists() else []
+    files += [Path(p) for p in extra if Path(p).resolve() not in {f.resolve() for f in files}]
+    documents: dict[str, Document] = {}
+    for file in files:
+        display = paths.display(file)
+        if file.name.startswith(".") or file.is_dir():
+            continue
+        if file.suffix != ".yaml":
+            problems.append(Problem(display, 1, "file", "model files must end in .yaml" + ("; rename it to .yaml" if file.suffix == ".yml" else "")))
+            continue
+        model_id = file.stem
+        if not ID_RE.match(model_id) or len(model_id) > 64:
+            problems.append(Problem(display, 1, "id", f"file name {model_id!r} is not a valid id: use lowercase letters, digits and single hyphens, e.g. 'llava-1-5'"))
+            continue
+        if model_id in documents:
+            problems.append(Problem(display, 1, "id", f"duplicate id: {documents[model_id].path} already defines {model_id!r}"))
+            continue
+        document, file_problems = load_file(file, display)
+        problems += file_problems
+        if document is None:
+            continue
+        if not isinstance(document.data, dict):
+            problems.append(Problem(display, 1, "(top level)", "must be a mapping of fields, such as name: and kind:"))
+            continue
+        _normalize_years(document)
+        schema_problems = schema.check(document, "model") + _text_problems(document)
+        problems += schema_problems
+        data = document.data
+        for field in DATE_FIELDS:
+            value = data.get(field)
+            if isinstance(value, str) and re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
+                why = _valid_date(value)
+                if why:
+                    problems.append(Problem(display, document.line((field,)), field, f"{value!r} is not a real date: {why}"))
+                elif value > today().isoformat()[: len(value)]:
+                    problems.append(Problem(display, document.line((field,)), field, f"{value!r} is in the future"))
+        for index, variant in enumerate(data.get("variants") or []):
+            value = variant.get("released") if isinstance(variant, dict) else None
+            if isinstance(value, str) and re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value) and _valid_date(value):
+                problems.append(Problem(display, document.line(("variants", index, "released")), f"variants[{index}].released", f"{value!r} is not a real date: {_valid_date(value)}"))
+        if schema_problems:
+            continue
+        documents[model_id] = document
+
+    # Cross-checks need every file parsed; they run on the files that passed the schema.
+    names: dict[str, tuple[str, str, int, str]] = {}
+    for model_id, document in documents.items():
+        data = document.data
+        display = document.path
+        for index, org in enumerate(data["organizations"]):
+            if org not in organizations and org_doc is not None and not org_problems:
+                problems.append(Problem(display, document.line(("organizations", index)), f"organizations[{index}]", f"unknown organization {org!r}{_suggest(org, organizations)}; add it to catalog/organizations.yaml"))
+        for index, tech in enumerate(data.get("techniques") or []):
+            if tech not in techniques and tech_doc is not None and not tech_problems:
+                problems.append(Problem(display, document.line(("techniques", index)), f"techniques[{index}]", f"unknown technique {tech!r}{_suggest(tech, techniques)}; see catalog/techniques.yaml"))
+        for index, target in enumerate(data.get("built_on") or []):
+            if target == model_id:
+                problems.append(Problem(display, document.line(("built_on", index)), f"built_on[{index}]", "a model cannot be built on itself"))
+            elif target not in documents and not (paths.models / f"{target}.yaml").exists():
+                problems.append(Problem(display, document.line(("built_on", index)), f"built_on[{index}]", f"unknown model {target!r}{_suggest(target, documents)}"))
+        for key, ref in _model_refs(data):
+            if not _ref_ok(ref, references) and not bib_problems:
+                problems.append(Problem(display, document.line(key), schema.field_name(key), f"unknown BibTeX key {ref!r}{_suggest(ref, references)}; add the entry to catalog/references.bib"))
+        for key in data.get("sources") or {}:
+            head = key.split(".")[0]
+            if head == "sources":
+                problems.append(Problem(display, document.line(("sources", key)), f"sources.{key}", "names no fact; sources lists the fields that references support"))
+            elif head not in schema.schema("model")["properties"]:
+                problems.append(Problem(display, document.line(("sources", key)), f"sources.{key}", f"is not a model field{_suggest(head, schema.schema('model')['properties'])}"))
+        top = parse_count(data.get("parameters"))
+        for index, variant in enumerate(data.get("variants") or []):
+            size = parse_count(variant.get("parameters"))
+            if top is not None and size is not None and size > top:
+                problems.append(Problem(display, document.line(("variants", index, "parameters")), f"variants[{index}].parameters", f"{variant['parameters']} is larger than the model's parameters ({data['parameters']}); parameters must be the largest variant"))
+        labels = [("name", data["name"], document.line(("name",)))]
+        labels += [(f"aliases[{i}]", alias, document.line(("aliases", i))) for i, alias in enumerate(data.get("aliases") or [])]
+        own: set[str] = set()
+        for field, label, line in labels:
+            folded = name_key(label)
+            if folded in own:
+                continue
+            own.add(folded)
+            if folded in names:
+                other_id, other_label, _, other_path = names[folded]
+                problems.append(Problem(display, line, field, f"{label!r} clashes with {other_label!r} of model {other_id!r} ({other_path}); names and aliases must be unique, ignoring case and punctuation"))
+            else:
+                names[folded] = (model_id, label, line, display)
+
+    graph = {model_id: tuple(doc.data.get("built_on") or ()) for model_id, doc in documents.items()}
+    for cycle in _cycles(graph):
+        document = documents[cycle[0]]
+        index = list(graph[cycle[0]]).index(cycle[1] if len(cycle) > 1 else cycle[0])
+        problems.append(Problem(document.path, document.line(("built_on", index)), f"built_on[{index}]", "lineage cycle: " + " -> ".join(cycle + [cycle[0]])))
+
+    if only is not None:
+        wanted = {paths.display(Path(p)) for p in only}
+        problems = [p for p in problems if p.path in wanted]
+    problems = sorted(set(problems))
+    if problems:
+        return None, problems
+
+    used_by: dict[str, list[str]] = {model_id: [] for model_id in documents}
+    for model_id, targets in graph.items():
+        for target in targets:
+            if target in used_by:
+                used_by[target].append(model_id)
+    models = []
+    for model_id, document in sorted(documents.items()):
+        model = _build_model(model_id, document)
+        object.__setattr__(model, "used_by", tuple(sorted(used_by[model_id])))
+        models.append(model)
+    return Catalog(tuple(models), organizations, techniques, references), []

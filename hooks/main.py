@@ -1,0 +1,99 @@
+"""MkDocs hooks: thin glue around the atlas package (load -> validate -> render).
+
+MkDocs puts hooks/ on sys.path while it loads this file, so the imports below find the
+atlas package; scripts and tests import it the same way.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import posixpath
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit, urlunsplit
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File, InclusionLevel
+
+from atlas.render.directives import DirectiveError, expand
+from atlas.render.exports import models_csv, models_json
+from atlas.site import NAV_PAGES, edit_path, generated_pages
+from atlas.validate import load_catalog
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
+
+# The repository root; tests point ATLAS_ROOT at a fixture catalog instead.
+ROOT = Path(os.environ.get("ATLAS_ROOT") or Path(__file__).resolve().parents[1]).resolve()
+_state: dict[str, Any] = {}
+
+
+def build_year() -> str:
+    """The year stamped into citations: from SOURCE_DATE_EPOCH when set, for reproducible builds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch else dt.datetime.now(dt.timezone.utc)
+    return str(moment.year)
+
+
+def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
+    catalog, problems = load_catalog(ROOT)
+    if problems:
+        lines = "\n".join(str(p) for p in problems)
+        raise PluginError(f"The catalog has {len(problems)} problem(s); fix them and build again:\n{lines}")
+    _state["catalog"] = catalog
+    _state["site_url"] = config.site_url or "/"
+    return config
+
+
+def on_files(files: Files, config: MkDocsConfig, **kwargs: Any) -> Files:
+    catalog = _state["catalog"]
+    for src_uri, content in generated_pages(catalog, _state["site_url"], build_year()).items():
+        file = File.generated(config, src_uri, content=content)
+        if src_uri not in NAV_PAGES:
+            file.inclusion = InclusionLevel.NOT_IN_NAV
+        source = edit_path(src_uri)
+        if source:
+            # Relative to edit_uri (".../edit/main/docs/"), so "Edit" opens the YAML.
+            file.edit_uri = "../" + source
+        files.append(file)
+    for src_uri, content in exports(catalog).items():
+        files.append(File.generated(config, src_uri, content=content))
+    return files
+
+
+def exports(catalog: Any) -> dict[str, str | bytes]:
+    """The machine-readable files published with the site, keyed by their path in it."""
+    outputs: dict[str, str | bytes] = {
+        "api/models.json": models_json(catalog, _state["site_url"]),
+        "api/models.csv": models_csv(catalog, _state["site_url"]),
+        "api/references.bib": (ROOT / "catalog" / "references.bib").read_bytes(),
+    }
+    for schema in sorted((ROOT / "catalog" / "schema").glob("*.json")):
+        outputs[f"schema/{schema.name}"] = schema.read_bytes()
+    return outputs
+
+
+@event_priority(50)  # before mkdocs-bibtex, so expanded content is cited like the rest
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, **kwargs: Any) -> str:
+    if page.file.generated_by or "<!--" not in markdown:
+        return markdown
+    try:
+        return expand(markdown, _state["catalog"], page.file.src_uri)
+    except DirectiveError as exc:
+        raise PluginError(f"docs/{page.file.src_uri}: {exc}") from None
+
+
+def on_page_context(context: dict[str, Any], page: Page, **kwargs: Any) -> dict[str, Any]:
+    if page.edit_url and "/../" in page.edit_url:
+        # Without repo_url MkDocs leaves "docs/../catalog/..." as is; tidy it.
+        parts = urlsplit(page.edit_url)
+        page.edit_url = urlunsplit(parts._replace(path=posixpath.normpath(parts.path)))
+    return context
+
+
+def on_page_content(html: str, page: Page, **kwargs: Any) -> str:
+    # Bibliography footnotes would triple the search index; keep them out of it.
+    return html.replace('<div class="footnote">', '<div class="footnote" data-search-exclude>')

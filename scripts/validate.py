@@ -1,0 +1,60 @@
+"""Validate the MM-LLM Atlas catalog and print every problem as path:line: field: message.
+
+Examples:
+    python scripts/validate.py                              # the whole catalog
+    python scripts/validate.py catalog/models/llava.yaml    # one file, against the catalog
+    python scripts/validate.py --github catalog/models/x.yaml   # also emit ::error annotations
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Sequence
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "hooks"))
+
+from atlas.validate import load_catalog  # noqa: E402
+
+
+def github_annotation(problem) -> str:
+    """A GitHub Actions workflow command that marks the line in the pull request's diff."""
+    message = f"{problem.field}: {problem.message}".replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    path = problem.path.replace("%", "%25").replace(",", "%2C").replace(":", "%3A")
+    return f"::error file={path},line={problem.line}::{message}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("paths", nargs="*", type=Path, help="model files to check (default: the whole catalog)")
+    parser.add_argument("--root", type=Path, default=ROOT, help="repository root (default: this checkout)")
+    parser.add_argument("--github", action="store_true", help="also print GitHub Actions ::error annotations")
+    args = parser.parse_args(argv)
+    root = args.root.resolve()
+    try:
+        only = [p.resolve() for p in args.paths] or None
+        extra = [p for p in (only or []) if p.parent != (root / "catalog" / "models").resolve()]
+        missing = [p for p in (only or []) if not p.exists()]
+        for path in missing:
+            print(f"{path}:1: file: does not exist", file=sys.stderr)
+        if missing:
+            return 1
+        catalog, problems = load_catalog(root, only=[p for p in only or [] if p.suffix in (".yaml", ".yml")] or None if only else None, extra=[p for p in extra if p.suffix in (".yaml", ".yml")])
+    except Exception as exc:  # never show a contributor a traceback
+        print(f"catalog:1: internal: the validator failed unexpectedly ({type(exc).__name__}: {exc}); please report this", file=sys.stderr)
+        return 2
+    for problem in problems:
+        print(problem)
+        if args.github:
+            print(github_annotation(problem))
+    if problems:
+        print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found.", file=sys.stderr)
+        return 1
+    count = len(catalog.models) if catalog else 0
+    print(f"OK: {count} models, no problems." if not only else f"OK: {len(only)} file{'s' if len(only) != 1 else ''} checked against the catalog, no problems.")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

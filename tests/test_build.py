@@ -1,0 +1,221 @@
+"""Site builds: a small fixture site, failure behaviour, and the real catalog with --strict."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from urllib.parse import urljoin, urlparse
+
+import pytest
+from bs4 import BeautifulSoup
+
+from atlas.validate import load_catalog
+from conftest import INVALID, ROOT, VALID, overlay_case, run_mkdocs
+
+pytestmark = pytest.mark.build
+
+SMOKE_CONFIG = """\
+site_name: Atlas fixture
+site_url: https://example.org/atlas/
+edit_uri: https://github.com/example/atlas/edit/main/docs/
+theme:
+  name: material
+  font: false
+  features: [content.action.edit]
+hooks:
+  - {hooks}
+plugins:
+  - search
+  - bibtex:
+      bib_file: {bib}
+      enable_inline_citations: false
+markdown_extensions: [tables, footnotes, attr_list, admonition]
+"""
+SMOKE_INDEX = """\
+# Fixture
+
+There are <!-- atlas: count weights=open --> models with open weights.
+
+<!-- atlas: models kind=mm-llm -->
+
+```
+<!-- atlas: not-expanded-inside-code -->
+```
+"""
+
+
+def smoke_project(tmp_path: Path, catalog_root: Path, index: str = SMOKE_INDEX) -> Path:
+    project = tmp_path / "project"
+    (project / "docs").mkdir(parents=True)
+    (project / "docs" / "index.md").write_text(index, encoding="utf-8")
+    (project / "mkdocs.yml").write_text(
+        SMOKE_CONFIG.format(hooks=ROOT / "hooks" / "main.py", bib=catalog_root / "catalog" / "references.bib"), encoding="utf-8"
+    )
+    return project
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def test_smoke_build_of_the_fixture_catalog(tmp_path: Path) -> None:
+    project = smoke_project(tmp_path, VALID)
+    result = run_mkdocs(["build", "--strict"], project, {"ATLAS_ROOT": str(VALID)})
+    assert result.returncode == 0, result.stderr
+    site = project / "site"
+    for page in ("models/index.html", "models/base-llm/index.html", "models/demo-vlm/index.html", "organizations/example-lab/index.html", "techniques/linear-projection/index.html"):
+        assert (site / page).is_file(), page
+    index = soup(site / "index.html")
+    paragraph = index.find("h1").find_next("p")
+    assert paragraph.get_text(" ", strip=True) == "There are 2 models with open weights."
+    rows = index.select("article table tbody tr")
+    assert [row.find("a").get_text() for row in rows] == ["Demo-VLM"]
+    assert index.find("code").get_text().strip() == "<!-- atlas: not-expanded-inside-code -->"
+
+
+def test_directive_errors_stop_the_build(tmp_path: Path) -> None:
+    project = smoke_project(tmp_path, VALID, "# X\n\n<!-- atlas: models kind=robot -->\n")
+    result = run_mkdocs(["build"], project, {"ATLAS_ROOT": str(VALID)})
+    assert result.returncode == 1
+    assert "docs/index.md: <!-- atlas: models kind=robot -->: unknown kind 'robot'; allowed:" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_broken_catalog_fails_with_validator_messages_and_no_site(tmp_path: Path) -> None:
+    case = INVALID / "unknown-bibkey"
+    root = overlay_case(case, tmp_path / "repo")
+    project = smoke_project(tmp_path, root)
+    result = run_mkdocs(["build"], project, {"ATLAS_ROOT": str(root)})
+    assert result.returncode == 1
+    for line in (case / "expected.txt").read_text().splitlines():
+        assert line in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (project / "site").exists()
+
+
+def test_broken_catalog_leaves_a_previous_site_untouched(tmp_path: Path) -> None:
+    project = smoke_project(tmp_path, VALID)
+    assert run_mkdocs(["build"], project, {"ATLAS_ROOT": str(VALID)}).returncode == 0
+    before = {p: p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()}
+    root = overlay_case(INVALID / "lineage-cycle", tmp_path / "repo")
+    result = run_mkdocs(["build"], project, {"ATLAS_ROOT": str(root)})
+    assert result.returncode == 1
+    after = {p: p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()}
+    assert after == before
+
+
+# --- the real catalog -------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def catalog():
+    loaded, problems = load_catalog(ROOT)
+    assert problems == []
+    return loaded
+
+
+def test_every_yaml_file_has_a_page_and_an_export(real_site: Path, catalog) -> None:
+    ids = sorted(p.stem for p in (ROOT / "catalog" / "models").glob("*.yaml"))
+    exported = json.loads((real_site / "api" / "models.json").read_text(encoding="utf-8"))
+    assert [m["id"] for m in exported["models"]] == ids
+    assert exported["count"] == len(ids)
+    for model_id in ids:
+        assert (real_site / "models" / model_id / "index.html").is_file(), model_id
+
+
+def test_models_json_matches_the_catalog(real_site: Path, catalog) -> None:
+    exported = {m["id"]: m for m in json.loads((real_site / "api" / "models.json").read_text())["models"]}
+    for model in catalog.models:
+        record = exported[model.id]
+        assert record["name"] == model.name
+        assert record["released"] == model.released
+        assert record["parameters"] == model.parameter_count
+        assert record["built_on"] == list(model.built_on)
+        assert record["used_by"] == list(model.used_by)
+        assert record["access"]["weights"] == model.access.weights
+        assert record["url"] == f"https://mm-llm-atlas.github.io/atlas/models/{model.id}/"
+    llava = exported["llava"]
+    assert llava["parameters"] == 13_000_000_000 and llava["parameters_text"] == "13B"
+
+
+def test_models_csv_matches_the_catalog(real_site: Path, catalog) -> None:
+    rows = list(csv.DictReader(io.StringIO((real_site / "api" / "models.csv").read_text(encoding="utf-8"))))
+    assert [r["id"] for r in rows] == sorted(m.id for m in catalog.models)
+    by_id = {r["id"]: r for r in rows}
+    for model in catalog.models:
+        assert by_id[model.id]["name"] == model.name
+        assert by_id[model.id]["organizations"] == ";".join(model.organizations)
+
+
+def test_other_exports_are_published(real_site: Path) -> None:
+    assert (real_site / "api" / "references.bib").read_bytes() == (ROOT / "catalog" / "references.bib").read_bytes()
+    schema = json.loads((real_site / "schema" / "model.schema.json").read_text())
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+
+
+def test_model_page_html(real_site: Path, catalog) -> None:
+    model = catalog.model("llava")
+    page_path = real_site / "models" / "llava" / "index.html"
+    page = soup(page_path)
+    assert page.find("h1").get_text(strip=True).rstrip("¶") == "LLaVA"
+    infobox = {row.th.get_text(strip=True): row.td for row in page.select("table.atlas-infobox tr")}
+    assert infobox["Released"].get_text() == "April 2023"
+    assert infobox["Parameters"].get_text() == "13B"
+    assert infobox["Kind"].get_text() == "MM-LLM"
+    assert infobox["Input"].get_text() == "text, image"
+    assert [a.get_text() for a in infobox["Organizations"].find_all("a")] == [catalog.organizations[o].name for o in model.organizations]
+    assert infobox["Weights"].get_text() == "open"
+    assert infobox["API"].get_text() == "no"
+    assert [a.get_text() for a in infobox["Links"].find_all("a")] == [name for name, _ in model.links]
+    # Organization links in the infobox resolve to generated pages.
+    for link in infobox["Organizations"].find_all("a"):
+        assert (page_path.parent / link["href"] / "index.html").resolve().is_file()
+    # Lineage in both directions, each link resolving to a page.
+    lineage = page.find(id="lineage").find_next_siblings("p", limit=2)
+    built_on = [a.get_text() for a in lineage[0].find_all("a")]
+    assert built_on == [catalog.model(m).name for m in model.built_on]
+    used_by = [a["href"] for a in lineage[1].find_all("a")]
+    assert len(used_by) == len(model.used_by) > 0
+    for href in [a["href"] for a in lineage[0].find_all("a")] + used_by:
+        assert (page_path.parent / href / "index.html").resolve().is_file(), href
+    # Citations rendered by mkdocs-bibtex, with a reference list.
+    footnotes = page.select("div.footnote li")
+    assert footnotes and any("visual instruction tuning" in li.get_text().lower() for li in footnotes)
+    assert page.select_one("div.footnote")["data-search-exclude"] == ""
+    # Cite this entry, and the edit link that opens the YAML file.
+    bibtex = page.find(id="cite-this-entry").find_next("code").get_text()
+    assert bibtex.startswith("@misc{atlas:llava,") and "primary source: liu2023llava" in bibtex
+    edit = page.select_one("a.md-content__button[href*='edit']")
+    assert edit["href"] == "https://github.com/mm-llm-atlas/atlas/edit/main/catalog/models/llava.yaml"
+
+
+def test_all_internal_links_resolve_on_generated_pages(real_site: Path) -> None:
+    broken = []
+    for page in [real_site / "models" / "index.html", *sorted((real_site / "models").glob("*/index.html"))[:40]]:
+        for anchor in soup(page).select("article a[href]"):
+            href = anchor["href"]
+            if urlparse(href).scheme or href.startswith(("#", "mailto:")):
+                continue
+            target = urlparse(urljoin(page.relative_to(real_site).as_posix(), href)).path
+            path = real_site / target
+            if not (path.is_file() or (path / "index.html").is_file()):
+                broken.append(f"{page.relative_to(real_site)} -> {href}")
+    assert broken == []
+
+
+def test_no_third_party_assets(real_site: Path) -> None:
+    offenders = []
+    for page in [real_site / "index.html", real_site / "models" / "llava" / "index.html", real_site / "articles" / "history" / "index.html"]:
+        html = soup(page)
+        for tag, attribute in (("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src")):
+            for element in html.find_all(tag):
+                value = element.get(attribute)
+                if value and urlparse(value).scheme in ("http", "https") and not (tag == "link" and element.get("rel") == ["canonical"]):
+                    offenders.append(f"{page.name}: <{tag} {attribute}={value}>")
+    assert offenders == []
+
+
+def test_model_pages_are_not_in_the_navigation(real_site: Path) -> None:
+    nav_links = [a["href"] for a in soup(real_site / "index.html").select("nav.md-nav--primary a[href]")]
+    assert not any("models/llava" in href for href in nav_links)
+    assert any(href.rstrip("/").endswith("models") for href in nav_links)

@@ -1,0 +1,41 @@
+"""The safe YAML loader: values, line numbers and refusals."""
+from __future__ import annotations
+
+from atlas.load import MAX_BYTES, decode, parse_yaml
+
+
+def test_values_and_lines() -> None:
+    document, problems = parse_yaml("name: X\nreleased: 2023-04-05\nyear: 2023\nflop: 3.14e23\ncountry: NO\nlist:\n  - a\n  - b\n", "m.yaml")
+    assert problems == []
+    assert document.data == {"name": "X", "released": "2023-04-05", "year": 2023, "flop": 3.14e23, "country": "NO", "list": ["a", "b"]}
+    assert document.lines[("released",)] == 2
+    assert document.lines[("list", 1)] == 8
+    assert document.line(("list", 1, "missing")) == 8
+    assert document.line(("nowhere",)) == 1
+
+
+def test_duplicate_key_names_both_lines() -> None:
+    document, problems = parse_yaml("a: 1\nb: 2\na: 3\n", "m.yaml")
+    assert document is None
+    assert [str(p) for p in problems] == ["m.yaml:3: a: duplicate key (first defined on line 1)"]
+
+
+def test_alias_bomb_is_refused_quickly() -> None:
+    bomb = "a: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(f"{n}: &{n} [{','.join(['*' + p] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi"))
+    document, problems = parse_yaml(bomb, "bomb.yaml")
+    assert document is None
+    assert [str(p) for p in problems] == ["bomb.yaml:2: b[0]: anchors and aliases (&name, *name) are not allowed"]
+
+
+def test_python_tag_is_never_constructed() -> None:
+    document, problems = parse_yaml('a: !!python/object/apply:os.system ["echo pwned"]\n', "t.yaml")
+    assert document is None
+    assert [str(p) for p in problems] == ["t.yaml:1: a: YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed; write plain values"]
+
+
+def test_decode_refusals() -> None:
+    assert [str(p) for p in decode(b"\xef\xbb\xbfa: 1", "f.yaml")[1]] == ["f.yaml:1: file: starts with a UTF-8 byte-order mark; save the file as UTF-8 without BOM"]
+    assert [str(p) for p in decode(b"a: 1\nb: \xe9\n", "f.yaml")[1]] == ["f.yaml:2: file: is not valid UTF-8 (byte 0xe9 at offset 8); save it as UTF-8"]
+    big = decode(b"#" * (MAX_BYTES + 1), "f.yaml")[1]
+    assert [str(p) for p in big] == ["f.yaml:1: file: is 262,145 bytes; the limit is 262,144 bytes (256 KiB)"]
+    assert decode(b"a: 1\n", "f.yaml") == ("a: 1\n", [])
