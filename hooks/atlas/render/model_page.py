@@ -1,6 +1,8 @@
 """The page of one model: infobox, description, architecture, lineage, sources, citation."""
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import yaml
 from markupsafe import Markup
 
@@ -10,6 +12,7 @@ from atlas.render.escape import attribute, inert
 from atlas.render.templating import md_link, render
 
 ROOT_FROM_MODEL = "../../"
+ISSUES_URL = "https://github.com/mm-llm-atlas/atlas/issues/new"
 
 
 def model_src(model_id: str) -> str:
@@ -33,9 +36,16 @@ def tags(model: Model) -> list[str]:
     return [KIND_LABELS[model.kind]] + [f"{m} input" for m in model.inputs] + [f"{m} output" for m in model.outputs] + [f"{model.access.weights} weights"]
 
 
+def report_url(model: Model) -> str:
+    """A prefilled "correct a fact" issue for this model (ids are URL-safe by the schema)."""
+    query = urlencode({"template": "correct-a-fact.yml", "title": f"Correction: {model.id}", "model": model.id})
+    return f"{ISSUES_URL}?{query}"
+
+
 def front_matter(model: Model) -> str:
     data = {
         "title": model.name,
+        "report_url": report_url(model),
         # Material prints page.meta.description unescaped inside an attribute.
         "description": attribute(model.summary),
         "tags": tags(model),
