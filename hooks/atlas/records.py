@@ -135,6 +135,7 @@ class Model:
     architecture_type: str | None = None
     parts: tuple[tuple[str, tuple[str, ...]], ...] = ()
     built_on: tuple[str, ...] = ()
+    shares_paper_with: tuple[str, ...] = ()
     used_by: tuple[str, ...] = ()
     techniques: tuple[str, ...] = ()
     license: str | None = None

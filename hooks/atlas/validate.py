@@ -189,6 +189,7 @@ def _build_model(model_id: str, document: Document) -> Model:
         architecture_type=architecture.get("type"),
         parts=tuple(parts),
         built_on=tuple(data.get("built_on") or ()),
+        shares_paper_with=tuple(data.get("shares_paper_with") or ()),
         techniques=tuple(data.get("techniques") or ()),
         license=data.get("license"),
         links=tuple((name, url) for name, url in (data.get("links") or {}).items()),
@@ -235,6 +236,27 @@ def _cycles(graph: dict[str, tuple[str, ...]]) -> list[list[str]]:
         if not state.get(node):
             visit(node)
     return [list(cycle) for cycle in sorted(found)]
+
+
+def _shared_papers(documents: dict[str, Document], references: dict[str, Reference]) -> list[Problem]:
+    """Two models may share a primary arXiv paper only when one marks it with shares_paper_with."""
+    problems = []
+    by_eprint: dict[str, list[str]] = {}
+    for model_id, document in documents.items():
+        for index, target in enumerate(document.data.get("shares_paper_with") or []):
+            if target not in documents:
+                problems.append(Problem(document.path, document.line(("shares_paper_with", index)), f"shares_paper_with[{index}]", f"unknown model {target!r}{_suggest(target, documents)}"))
+        primary = references.get(document.data["references"][0])
+        if primary is not None and primary.get("eprint"):
+            by_eprint.setdefault(primary.get("eprint"), []).append(model_id)
+    for eprint, ids in sorted(by_eprint.items()):
+        for index, first in enumerate(ids):
+            for second in ids[index + 1:]:
+                marked = second in (documents[first].data.get("shares_paper_with") or []) or first in (documents[second].data.get("shares_paper_with") or [])
+                if not marked:
+                    document = documents[second]
+                    problems.append(Problem(document.path, document.line(("references", 0)), "references[0]", f"the primary paper (arXiv {eprint}) is also the primary reference of {first!r}; if both models come from that paper on purpose, add {first!r} to shares_paper_with"))
+    return problems
 
 
 def load_catalog(root: Path, only: Iterable[Path] | None = None, extra: Iterable[Path] = ()) -> tuple[Catalog | None, list[Problem]]:
@@ -355,6 +377,8 @@ def load_catalog(root: Path, only: Iterable[Path] | None = None, extra: Iterable
                 problems.append(Problem(display, line, field, f"{label!r} clashes with {other_label!r} of model {other_id!r} ({other_path}); names and aliases must be unique, ignoring case and punctuation"))
             else:
                 names[folded] = (model_id, label, line, display)
+
+    problems += _shared_papers(documents, references)
 
     graph = {model_id: tuple(doc.data.get("built_on") or ()) for model_id, doc in documents.items()}
     for cycle in _cycles(graph):

@@ -42,6 +42,7 @@ def model_record(model: Model, site_url: str) -> dict[str, Any]:
         "architecture": {"type": model.architecture_type, **{name: list(values) for name, values in model.parts}},
         "built_on": list(model.built_on),
         "used_by": list(model.used_by),
+        "shares_paper_with": list(model.shares_paper_with),
         "techniques": list(model.techniques),
         "access": {"weights": model.access.weights, "code": model.access.code, "data": model.access.data, "api": model.access.api},
         "license": model.license,
