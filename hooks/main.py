@@ -17,7 +17,9 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
 from atlas.render.directives import DirectiveError, expand
+from atlas.history import entry_dates
 from atlas.render.exports import models_csv, models_json
+from atlas.render.whats_new import atom_feed
 from atlas.site import NAV_PAGES, edit_path, generated_pages
 from atlas.validate import load_catalog
 
@@ -44,6 +46,7 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
         lines = "\n".join(str(p) for p in problems)
         raise PluginError(f"The catalog has {len(problems)} problem(s); fix them and build again:\n{lines}")
     _state["catalog"] = catalog
+    _state["dates"] = entry_dates(ROOT)
     _state["site_url"] = config.site_url or "/"
     return config
 
@@ -69,6 +72,7 @@ def exports(catalog: Any) -> dict[str, str | bytes]:
     outputs: dict[str, str | bytes] = {
         "api/models.json": models_json(catalog, _state["site_url"]),
         "api/models.csv": models_csv(catalog, _state["site_url"]),
+        "feed.xml": atom_feed(catalog, _state["dates"], _state["site_url"]),
         "api/references.bib": (ROOT / "catalog" / "references.bib").read_bytes(),
     }
     for schema in sorted((ROOT / "catalog" / "schema").glob("*.json")):
@@ -81,7 +85,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, **kwargs: 
     if page.file.generated_by or "<!--" not in markdown:
         return markdown
     try:
-        return expand(markdown, _state["catalog"], page.file.src_uri)
+        return expand(markdown, _state["catalog"], page.file.src_uri, _state["dates"])
     except DirectiveError as exc:
         raise PluginError(f"docs/{page.file.src_uri}: {exc}") from None
 
