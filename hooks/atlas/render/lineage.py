@@ -113,7 +113,7 @@ def graph_svg(catalog: Catalog, nodes: set[str], graph_edges: list[Edge], root: 
         for index, node in enumerate(column):
             box[node] = (x_of[key], ROW_GAP + offset + index * (NODE_H + ROW_GAP), widths[key])
     out = [
-        f'<svg class="atlas-lineage" role="img" aria-label="{inert(title)}" viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" height="{height:.0f}" xmlns="http://www.w3.org/2000/svg">',
+        f'<svg class="atlas-lineage" role="group" aria-label="{inert(title)}" viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" height="{height:.0f}" xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">',
         f"<title>{inert(title)}</title>",
     ]
     for edge in graph_edges:
@@ -130,7 +130,7 @@ def graph_svg(catalog: Catalog, nodes: set[str], graph_edges: list[Edge], root: 
         model = catalog.model(node)
         focus_class = " atlas-lineage__node--focus" if node == focus else ""
         out.append(
-            f'<a href="{inert(root)}models/{inert(node)}/" class="atlas-lineage__node{focus_class}" data-id="{inert(node)}">'
+            f'<a xlink:href="{inert(root)}models/{inert(node)}/" class="atlas-lineage__node{focus_class}" data-id="{inert(node)}">'
             f'<rect x="{nx:.1f}" y="{ny:.1f}" width="{nw:.1f}" height="{NODE_H}" rx="4" style="stroke:{KIND_COLOURS[model.kind]}"/>'
             f'<text x="{nx + PAD:.1f}" y="{ny + NODE_H / 2 + 4:.1f}">{inert(model.name)}</text>'
             f"<title>{inert(model.name)} ({inert(KIND_LABELS[model.kind])}, {inert(model.released)})</title></a>"

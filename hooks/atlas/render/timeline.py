@@ -65,7 +65,7 @@ def timeline_svg(catalog: Catalog, root: str) -> str:
     height = top + sum(lane_height.values()) + 30
 
     out = [
-        f'<svg class="atlas-timeline" role="img" aria-labelledby="timeline-title timeline-desc" viewBox="0 0 {width} {height}" width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">',
+        f'<svg class="atlas-timeline" role="group" aria-labelledby="timeline-title timeline-desc" viewBox="0 0 {width} {height}" width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">',
         '<title id="timeline-title">Timeline of the models in the Atlas</title>',
         f'<desc id="timeline-desc">{len(models)} models from {first_year} to {last_year}, one lane per kind; each dot links to its model page. The list below the chart gives the same data as text.</desc>',
     ]
@@ -89,7 +89,7 @@ def timeline_svg(catalog: Catalog, root: str) -> str:
         cx = LEFT + (month + 0.5) * PX_PER_MONTH
         cy = lane_top[model.kind] + lane_height[model.kind] - LANE_PAD - stack * ROW - ROW / 2
         out.append(
-            f'<a href="{inert(root)}models/{inert(model.id)}/" class="atlas-timeline__point">'
+            f'<a xlink:href="{inert(root)}models/{inert(model.id)}/" class="atlas-timeline__point">'
             f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{DOT}" fill="{KIND_COLOURS[model.kind]}" data-id="{inert(model.id)}">'
             f"<title>{inert(model.name)} ({inert(model.released)})</title></circle></a>"
         )
