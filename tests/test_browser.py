@@ -122,11 +122,20 @@ def search(watched: Watched, base_url: str, query: str) -> list[str]:
     page = watched.page
     page.goto(base_url, wait_until="networkidle")
     page.locator("label.md-search__icon, .md-search__input").first.click()
+    # Wait for the search worker to load the index before typing.
+    page.wait_for_function("() => (document.querySelector('.md-search-result__meta') || {}).textContent === 'Type to start searching'", timeout=15_000)
     # Typed key by key, as a person would: Material searches on keyboard events.
-    page.locator("input.md-search__input").press_sequentially(query, delay=20)
+    page.locator("input.md-search__input").press_sequentially(query, delay=60)
     page.wait_for_selector(".md-search-result__item", timeout=15_000)
-    page.wait_for_timeout(300)
-    return [urlparse(href).path for href in page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.href)")]
+    # The worker answers each keystroke; wait until the list stops changing.
+    previous: list[str] = []
+    for _ in range(40):
+        page.wait_for_timeout(250)
+        current = [urlparse(href).path for href in page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.href)")]
+        if current and current == previous:
+            return current
+        previous = current
+    return previous
 
 
 @pytest.mark.parametrize(
