@@ -1,4 +1,5 @@
-/* MM-LLM Atlas: sort and filter the catalog table, keeping the state in the URL.
+/* MM-LLM Atlas: sort and filter the catalog table, keeping the state in the URL,
+ * and open timelines at their most recent end.
  * The table is complete without this script; it only adds controls.
  * Runs on every page view, including Material's instant navigation (document$). */
 (function () {
@@ -197,6 +198,10 @@
 
   function init() {
     Array.prototype.forEach.call(document.querySelectorAll(".atlas-catalog"), setup);
+    // Timelines open on the most recent years; the reader scrolls back in time.
+    Array.prototype.forEach.call(document.querySelectorAll(".atlas-scroll--timeline"), function (box) {
+      box.scrollLeft = box.scrollWidth;
+    });
   }
 
   if (window.document$ && typeof window.document$.subscribe === "function") {

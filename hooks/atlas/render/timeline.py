@@ -112,7 +112,7 @@ def timeline_text(catalog: Catalog, here: str) -> str:
 def timeline(catalog: Catalog, here: str, root: str) -> Markup:
     """Scrollable SVG timeline followed by its text equivalent."""
     return Markup(
-        f'<div data-search-exclude class="atlas-scroll" tabindex="0" role="region" aria-label="Timeline, scrolls sideways">{timeline_svg(catalog, root)}</div>\n\n'
+        f'<div data-search-exclude class="atlas-scroll atlas-scroll--timeline" tabindex="0" role="region" aria-label="Timeline, scrolls sideways">{timeline_svg(catalog, root)}</div>\n\n'
         + "## The same data as a list\n\n"
         + timeline_text(catalog, here)
     )
