@@ -46,6 +46,7 @@ PLACEHOLDER_HINTS = {
     "access.data": "set it from the official release: open, partial or closed",
     "access.api": "set it from the official release: true or false",
     "modalities": "list the modalities the paper describes, e.g. [text, image]",
+    "organizations": "list the developers' ids from catalog/organizations.yaml, lead developer first",
 }
 # Letters from other scripts that look like Latin ones, folded before comparing names.
 CONFUSABLES = str.maketrans({
@@ -151,6 +152,8 @@ def _placeholder_hint(key: tuple) -> str:
     for prefix in (field.split("[")[0], str(key[0])):
         if prefix in PLACEHOLDER_HINTS:
             return PLACEHOLDER_HINTS[prefix].format(fact=schema.field_name(key[1:]) if len(key) > 1 else field)
+    if len(key) == 1 and key[0] in schema.schema("model")["required"]:
+        return "replace it with a value from the primary source"
     return "replace it with a sourced value, or remove the field if no source gives one"
 
 
