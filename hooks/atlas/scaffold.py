@@ -102,7 +102,8 @@ def render(draft: Draft) -> str:
         lines.append(_line("aliases", list(draft.aliases)))
     lines += [
         _line("organizations", list(draft.organizations)),
-        f"released: {draft.released}",
+        # Unquoted like the rest of the catalog; anything else is quoted, so the YAML stays valid.
+        f"released: {draft.released}" if DATE_RE.match(draft.released) else _line("released", draft.released),
         _line("kind", draft.kind),
         "modalities:" + (f"  # the usual ones for kind {draft.kind}; check them against the paper" if guessed else ""),
         _line("input", inputs, indent=2),
