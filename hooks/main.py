@@ -17,7 +17,10 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
 from atlas.render.directives import DirectiveError, expand
+from atlas.glossary import abbreviation_block
+from atlas.history import entry_dates
 from atlas.render.exports import models_csv, models_json
+from atlas.render.whats_new import atom_feed
 from atlas.site import NAV_PAGES, edit_path, generated_pages
 from atlas.validate import load_catalog
 
@@ -44,6 +47,9 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
         lines = "\n".join(str(p) for p in problems)
         raise PluginError(f"The catalog has {len(problems)} problem(s); fix them and build again:\n{lines}")
     _state["catalog"] = catalog
+    _state["dates"] = entry_dates(ROOT)
+    glossary = Path(config.docs_dir) / "glossary.md"
+    _state["abbreviations"] = abbreviation_block(glossary.read_text(encoding="utf-8")) if glossary.exists() else ""
     _state["site_url"] = config.site_url or "/"
     return config
 
@@ -69,6 +75,7 @@ def exports(catalog: Any) -> dict[str, str | bytes]:
     outputs: dict[str, str | bytes] = {
         "api/models.json": models_json(catalog, _state["site_url"]),
         "api/models.csv": models_csv(catalog, _state["site_url"]),
+        "feed.xml": atom_feed(catalog, _state["dates"], _state["site_url"]),
         "api/references.bib": (ROOT / "catalog" / "references.bib").read_bytes(),
     }
     for schema in sorted((ROOT / "catalog" / "schema").glob("*.json")):
@@ -78,12 +85,13 @@ def exports(catalog: Any) -> dict[str, str | bytes]:
 
 @event_priority(50)  # before mkdocs-bibtex, so expanded content is cited like the rest
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, **kwargs: Any) -> str:
-    if page.file.generated_by or "<!--" not in markdown:
-        return markdown
-    try:
-        return expand(markdown, _state["catalog"], page.file.src_uri)
-    except DirectiveError as exc:
-        raise PluginError(f"docs/{page.file.src_uri}: {exc}") from None
+    if not page.file.generated_by and "<!--" in markdown:
+        try:
+            markdown = expand(markdown, _state["catalog"], page.file.src_uri, _state["dates"])
+        except DirectiveError as exc:
+            raise PluginError(f"docs/{page.file.src_uri}: {exc}") from None
+    # Hover definitions for every page, fed from the glossary.
+    return markdown + "\n\n" + _state["abbreviations"]
 
 
 def on_page_context(context: dict[str, Any], page: Page, **kwargs: Any) -> dict[str, Any]:

@@ -39,3 +39,13 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run_mkdocs(["build", "--strict", "--site-dir", str(site)], ROOT)
     assert result.returncode == 0, result.stderr[-5000:]
     return site
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ARG001
+    """Print measurements taken by the browser tests (reported, not asserted)."""
+    try:
+        from test_browser import MEASUREMENTS
+    except Exception:  # the browser tests were skipped or not collected
+        return
+    for line in MEASUREMENTS:
+        terminalreporter.write_line(f"MEASURED: {line}")

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from atlas.records import Catalog
+from atlas.render.facets import FACET_PAGES
 from atlas.render.index_pages import models_index, organization_page, organizations_index, technique_page, techniques_index
 from atlas.render.model_page import model_page, model_src
 
 # Index pages are listed in the nav; the rest are reached through them.
-NAV_PAGES = ("models/index.md", "organizations/index.md", "techniques/index.md")
+NAV_PAGES = ("models/index.md", "organizations/index.md", "techniques/index.md", *FACET_PAGES)
 
 
 def generated_pages(catalog: Catalog, site_url: str, year: str) -> dict[str, str]:
@@ -16,6 +17,8 @@ def generated_pages(catalog: Catalog, site_url: str, year: str) -> dict[str, str
         "organizations/index.md": organizations_index(catalog),
         "techniques/index.md": techniques_index(catalog),
     }
+    for src, render_facet in FACET_PAGES.items():
+        pages[src] = render_facet(catalog)
     for model in catalog.models:
         pages[model_src(model.id)] = model_page(model, catalog, site_url, year)
     used_orgs = {org for model in catalog.models for org in model.organizations}

@@ -9,6 +9,10 @@ A directive is an HTML comment on its own line (or, for ``count``, inside a sent
     <!-- atlas: stats -->
     <!-- atlas: mmllm-diagram -->
     <!-- atlas: field-reference -->
+    <!-- atlas: openness-charts -->
+    <!-- atlas: timeline -->
+    <!-- atlas: lineage view=graph -->   (or view=table)
+    <!-- atlas: whats-new -->
 
 An unknown directive, filter or value raises DirectiveError, which stops the build.
 Directives inside fenced code blocks are left alone, so documentation can show them.
@@ -169,6 +173,33 @@ def _diagram(arguments: dict[str, str], catalog: Catalog, here: str) -> str:
     return "\n" + mmllm_diagram() + "\n"
 
 
+def _openness_charts(arguments: dict[str, str], catalog: Catalog, here: str) -> str:
+    from atlas.render.charts import openness_charts
+
+    if arguments:
+        raise DirectiveError("openness-charts takes no arguments")
+    return "\n" + str(openness_charts(catalog)) + "\n"
+
+
+def _timeline(arguments: dict[str, str], catalog: Catalog, here: str) -> str:
+    from atlas.render.templating import site_root
+    from atlas.render.timeline import timeline
+
+    if arguments:
+        raise DirectiveError("timeline takes no arguments")
+    return "\n" + str(timeline(catalog, here, site_root(here))) + "\n"
+
+
+def _lineage(arguments: dict[str, str], catalog: Catalog, here: str) -> str:
+    from atlas.render.lineage import global_lineage, lineage_table
+    from atlas.render.templating import site_root
+
+    view = arguments.pop("view", "graph")
+    if arguments or view not in ("graph", "table"):
+        raise DirectiveError("lineage takes only view=graph or view=table")
+    return "\n" + (global_lineage(catalog, site_root(here)) if view == "graph" else lineage_table(catalog, here)) + "\n"
+
+
 def _fields(arguments: dict[str, str], catalog: Catalog, here: str) -> str:
     from atlas.render.field_reference import field_reference_markdown
 
@@ -185,11 +216,17 @@ DIRECTIVES: dict[str, Callable[[dict[str, str], Catalog, str], str]] = {
     "stats": _stats,
     "mmllm-diagram": _diagram,
     "field-reference": _fields,
+    "openness-charts": _openness_charts,
+    "timeline": _timeline,
+    "lineage": _lineage,
 }
 
 
-def expand(markdown: str, catalog: Catalog, here: str) -> str:
-    """Replace every directive in ``markdown`` (outside code fences) with its content."""
+def expand(markdown: str, catalog: Catalog, here: str, dates: dict | None = None) -> str:
+    """Replace every directive in ``markdown`` (outside code fences) with its content.
+
+    ``dates`` (model id -> EntryDates from git) feeds the whats-new directive.
+    """
     out = []
     fence: str | None = None
     for line in markdown.split("\n"):
@@ -197,15 +234,21 @@ def expand(markdown: str, catalog: Catalog, here: str) -> str:
         if match:
             fence = None if fence == match.group(1) else (fence or match.group(1))
         if fence is None and "<!--" in line:
-            line = DIRECTIVE_RE.sub(lambda m: _expand_one(m.group("body"), catalog, here), line)
+            line = DIRECTIVE_RE.sub(lambda m: _expand_one(m.group("body"), catalog, here, dates or {}), line)
         out.append(line)
     return "\n".join(out)
 
 
-def _expand_one(body: str, catalog: Catalog, here: str) -> str:
+def _expand_one(body: str, catalog: Catalog, here: str, dates: dict) -> str:
     name, arguments = _parse(body)
+    if name == "whats-new":
+        from atlas.render.whats_new import whats_new
+
+        if arguments:
+            raise DirectiveError(f"<!-- atlas: {body} -->: whats-new takes no arguments")
+        return whats_new(catalog, dates, here)
     if name not in DIRECTIVES:
-        raise DirectiveError(f"unknown directive {name!r}; allowed: {', '.join(DIRECTIVES)}")
+        raise DirectiveError(f"unknown directive {name!r}; allowed: {', '.join([*DIRECTIVES, 'whats-new'])}")
     try:
         return DIRECTIVES[name](arguments, catalog, here)
     except DirectiveError as exc:

@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 from atlas.records import KIND_LABELS, ORG_TYPE_LABELS, Catalog, sort_models
 from atlas.render.escape import attribute, inert
+from atlas.render.catalog_table import catalog_table
 from atlas.render.tables import models_table
 from atlas.render.templating import md_link
 
@@ -23,25 +24,28 @@ CATEGORY_LABELS = {
 }
 
 
-def _front(title: str, description: str, hide_toc: bool = False) -> str:
+def _front(title: str, description: str, hide_toc: bool = False, searchable: bool = True) -> str:
     data: dict[str, object] = {"title": title, "description": attribute(description)}
     if hide_toc:
         data["hide"] = ["toc"]
+    if not searchable:
+        # Listing pages repeat every model name; the model pages themselves should rank.
+        data["search"] = {"exclude": True}
     return "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000) + "---\n\n"
 
 
 def models_index(catalog: Catalog) -> str:
     """models/index.md: every model in one table, newest first."""
-    here = "models/index.md"
     kinds = Counter(model.kind for model in catalog.models)
     summary = ", ".join(f"{KIND_LABELS[kind]}: {count}" for kind, count in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])))
     return (
-        _front("Model catalog", "Every model in the MM-LLM Atlas with its developers, release date, kind, modalities, size and openness.", hide_toc=True)
+        _front("Model catalog", "Every model in the MM-LLM Atlas with its developers, release date, kind, modalities, size and openness.", hide_toc=True, searchable=False)
         + "# Model catalog\n\n"
         + f"The Atlas lists **{len(catalog.models)} models** ({inert(summary)}). "
         + "Each row links to the model's page, where every fact is cited. "
         + "The data is also published as [JSON](../api/models.json) and [CSV](../api/models.csv).\n\n"
-        + models_table(sort_models(catalog.models), catalog, here)
+        + str(catalog_table(sort_models(catalog.models), catalog, "../"))
+        + "\n"
     )
 
 

@@ -9,6 +9,7 @@ from markupsafe import Markup
 from atlas.records import KIND_LABELS, PART_LABELS, Catalog, Model, human_date
 from atlas.render.description import to_inert_html
 from atlas.render.escape import attribute, inert
+from atlas.render.lineage import neighbourhood
 from atlas.render.templating import md_link, render
 
 ROOT_FROM_MODEL = "../../"
@@ -46,6 +47,7 @@ def front_matter(model: Model) -> str:
     data = {
         "title": model.name,
         "report_url": report_url(model),
+        "search": {"boost": 3},
         # Material prints page.meta.description unescaped inside an attribute.
         "description": attribute(model.summary),
         "tags": tags(model),
@@ -95,8 +97,10 @@ def model_page(model: Model, catalog: Catalog, site_url: str, year: str) -> str:
         parts=parts,
         built_on=[model_link(m) for m in model.built_on],
         used_by=[model_link(m) for m in model.used_by],
+        technique_names=[catalog.techniques[t] for t in model.techniques],
         techniques=[(md_link(catalog.techniques[t].name, f"techniques/{t}.md", here), catalog.techniques[t].summary) for t in model.techniques],
         results=[(r, citation(r.source)) for r in model.results],
         sources=sources,
         cite_entry=Markup(cite_entry(model, site_url, year)),
+        neighbourhood=Markup(neighbourhood(catalog, model.id, ROOT_FROM_MODEL) or ""),
     )

@@ -22,6 +22,13 @@ def relative(target: str, here: str) -> str:
     return posixpath.relpath(target, posixpath.dirname(here) or ".")
 
 
+def site_root(here: str) -> str:
+    """Relative URL from the page built from source ``here`` to the site root (directory URLs)."""
+    stem = here[:-3] if here.endswith(".md") else here
+    depth = stem.count("/") + (0 if stem == "index" or stem.endswith("/index") else 1)
+    return "../" * depth or "./"
+
+
 def md_link(text: str, target: str, here: str) -> Markup:
     """A Markdown link with inert text; MkDocs checks and rewrites the target."""
     return Markup(f"[{inert(text)}]({relative(target, here)})")

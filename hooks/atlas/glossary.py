@@ -1,0 +1,45 @@
+"""Hover definitions fed from the glossary: docs/glossary.md is the single source.
+
+Each glossary entry is a definition list item. Its abbreviation keys are the short form in
+parentheses ("CLIP (Contrastive Language-Image Pre-training)" -> CLIP, "Chain-of-thought
+prompting (CoT)" -> CoT) and the term itself when it is one word with inner capitals
+("LoRA", "Q-Former"). The hover text is the expansion plus the first sentence.
+"""
+from __future__ import annotations
+
+import re
+
+ENTRY_RE = re.compile(r"^(?P<term>[^\s:][^\n]*)\n:   (?P<definition>.+)$", re.M)
+SHORT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.+-]{0,15}$")
+LINK_RE = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+
+
+def _first_sentence(text: str) -> str:
+    plain = LINK_RE.sub(r"\1", text).replace("*", "").replace("`", "").replace('"', "'")
+    match = re.match(r"(.+?[.!?])(\s|$)", plain)
+    return (match.group(1) if match else plain).strip()
+
+
+def _is_abbreviation(word: str) -> bool:
+    capitals = sum(ch.isupper() for ch in word)
+    return bool(SHORT_RE.match(word)) and (capitals >= 2 or (capitals == 1 and any(ch.isdigit() for ch in word)))
+
+
+def abbreviations(glossary: str) -> dict[str, str]:
+    """Abbreviation -> hover text, in glossary order."""
+    out: dict[str, str] = {}
+    for match in ENTRY_RE.finditer(glossary):
+        term = match.group("term").strip()
+        sentence = _first_sentence(match.group("definition"))
+        head, _, rest = term.partition(" (")
+        inner = rest.rstrip(")") if rest else ""
+        if inner and _is_abbreviation(inner):
+            out.setdefault(inner, f"{head}: {sentence}")
+        if _is_abbreviation(head):
+            out.setdefault(head, (f"{inner}: " if inner else "") + sentence)
+    return out
+
+
+def abbreviation_block(glossary: str) -> str:
+    """Markdown abbreviation definitions (``*[KEY]: text``) to append to a page."""
+    return "\n".join(f"*[{key}]: {text}" for key, text in abbreviations(glossary).items()) + "\n"

@@ -1,0 +1,63 @@
+"""The sortable, filterable catalog table: a complete HTML table that works without JavaScript.
+
+Each row carries data-* attributes (inert text) that docs/assets/catalog.js reads to sort
+and filter; without the script the table is simply a plain, complete table.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+from markupsafe import Markup
+
+from atlas.records import KIND_LABELS, Catalog, Model
+from atlas.render.escape import inert
+
+HEADERS = (
+    ("name", "Model", "text"),
+    ("organizations", "Organizations", "text"),
+    ("released", "Released", "text"),
+    ("kind", "Kind", "text"),
+    ("modalities", "Modalities (in → out)", "text"),
+    ("parameters", "Parameters", "number"),
+    ("weights", "Weights", "text"),
+)
+WEIGHT_ORDER = {"open": 0, "restricted": 1, "closed": 2}
+
+
+def _row(model: Model, catalog: Catalog, root: str) -> str:
+    orgs = [catalog.organizations[o] for o in model.organizations]
+    count = model.parameter_count
+    attributes = {
+        "data-id": model.id,
+        "data-name": model.name,
+        "data-search": " ".join([model.name, *model.aliases, *(o.name for o in orgs), model.id, *model.techniques]).casefold(),
+        "data-kind": model.kind,
+        "data-modalities": " ".join(model.modalities),
+        "data-weights": model.access.weights,
+        "data-orgs": " ".join(model.organizations),
+        "data-year": str(model.year),
+        "data-released": model.released,
+        "data-parameters": "" if count is None else str(count),
+    }
+    attrs = " ".join(f'{name}="{inert(value)}"' for name, value in attributes.items())
+    org_links = ", ".join(f'<a href="{inert(root)}organizations/{inert(o.id)}/">{inert(o.name)}</a>' for o in orgs)
+    cells = [
+        f'<a href="{inert(root)}models/{inert(model.id)}/">{inert(model.name)}</a>',
+        org_links,
+        f'<time datetime="{inert(model.released)}">{inert(model.released)}</time>',
+        str(inert(KIND_LABELS[model.kind])),
+        str(inert(", ".join(model.inputs) + " → " + ", ".join(model.outputs))),
+        str(inert(model.parameters or "–")),
+        f'<span class="atlas-access atlas-access--{inert(model.access.weights)}">{inert(model.access.weights)}</span>',
+    ]
+    return f"<tr {attrs}>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>"
+
+
+def catalog_table(models: Sequence[Model], catalog: Catalog, root: str) -> Markup:
+    """The whole table as one raw HTML block; ``root`` leads from the page to the site root."""
+    head = "".join(f'<th scope="col" data-column="{key}" data-type="{kind}">{inert(label)}</th>' for key, label, kind in HEADERS)
+    rows = "\n".join(_row(model, catalog, root) for model in models)
+    return Markup(
+        f'<div class="atlas-catalog" data-total="{len(models)}">\n'
+        f'<table class="atlas-catalog__table">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>\n</div>'
+    )

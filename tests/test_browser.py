@@ -1,0 +1,278 @@
+"""Browser tests: Playwright drives Debian's Chromium against built sites served on localhost.
+
+Locally they are skipped when Chromium is missing; CI sets ATLAS_REQUIRE_BROWSER=1, so a
+missing browser fails instead.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from pathlib import Path
+from typing import Iterator
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from atlas.render.charts import chart_mark_count, licence_families, openness_by_org_type, weights_by_year
+from atlas.render.lineage import edges
+from atlas.validate import load_catalog
+from conftest import ROOT, run_mkdocs
+from synthetic import write_catalog
+
+pytestmark = pytest.mark.browser
+CHROMIUM = os.environ.get("ATLAS_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+PAGE_TYPES = {
+    "home": "",
+    "catalog": "models/",
+    "model": "models/llava/",
+    "organization": "organizations/openai/",
+    "technique": "techniques/q-former/",
+    "timeline": "timeline/",
+    "lineage": "lineage/",
+    "compare": "compare/?m=llava,blip-2",
+    "article": "articles/open-vs-proprietary/",
+    "facet": "browse/kinds/",
+    "tags": "tags/",
+    "glossary": "glossary/",
+}
+MEASUREMENTS: list[str] = []
+
+if not CHROMIUM and os.environ.get("ATLAS_REQUIRE_BROWSER") != "1":
+    pytest.skip("Chromium is not installed (apt-get install chromium)", allow_module_level=True)
+
+
+def serve(directory: Path) -> tuple[str, http.server.ThreadingHTTPServer]:
+    handler = functools.partial(QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}/", server
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(real_site: Path) -> Iterator[str]:
+    url, server = serve(real_site)
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert CHROMIUM, "Chromium is required in CI: apt-get install chromium"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield launched
+        launched.close()
+
+
+class Watched:
+    """A page that records console errors and every request to a host other than localhost."""
+
+    def __init__(self, browser) -> None:
+        self.context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.foreign: list[str] = []
+        self.page.on("console", lambda msg: self.errors.append(msg.text) if msg.type == "error" else None)
+        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        self.context.route("**/*", self._route)
+
+    def _route(self, route) -> None:
+        host = urlparse(route.request.url).hostname
+        if host not in ("127.0.0.1", "localhost"):
+            self.foreign.append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def watched(browser) -> Iterator[Watched]:
+    page = Watched(browser)
+    yield page
+    page.close()
+
+
+@pytest.mark.parametrize("kind", sorted(PAGE_TYPES))
+def test_page_types_have_no_console_errors_and_no_foreign_requests(kind: str, watched: Watched, base_url: str) -> None:
+    watched.page.goto(base_url + PAGE_TYPES[kind], wait_until="networkidle")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    watched.page.screenshot(path=str(SCREENSHOTS / f"{kind}.png"), full_page=False)
+    assert watched.errors == []
+    assert watched.foreign == []
+
+
+def search(watched: Watched, base_url: str, query: str) -> list[str]:
+    page = watched.page
+    page.goto(base_url, wait_until="networkidle")
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    # Wait for the search worker to load the index before typing.
+    page.wait_for_function("() => (document.querySelector('.md-search-result__meta') || {}).textContent === 'Type to start searching'", timeout=15_000)
+    # Typed key by key, as a person would: Material searches on keyboard events.
+    page.locator("input.md-search__input").press_sequentially(query, delay=60)
+    page.wait_for_selector(".md-search-result__item", timeout=15_000)
+    # The worker answers each keystroke; wait until the list stops changing.
+    previous: list[str] = []
+    for _ in range(40):
+        page.wait_for_timeout(250)
+        current = [urlparse(href).path for href in page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.href)")]
+        if current and current == previous:
+            return current
+        previous = current
+    return previous
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [("GPT-4V", "/models/gpt-4v/"), ("LLaVA 1.5", "/models/llava-1-5/"), ("Mixtral", "/models/mixtral-8x7b/"), ("ChatGPT", "/models/gpt-3-5/"), ("Segment Anything", "/models/sam/")],
+)
+def test_search_ranks_the_model_page_first(query: str, first: str, watched: Watched, base_url: str) -> None:
+    results = search(watched, base_url, query)
+    assert results[0] == first, results[:5]
+
+
+def test_search_by_technique_finds_models_that_use_it(watched: Watched, base_url: str) -> None:
+    results = search(watched, base_url, "Q-Former")
+    assert "/models/blip-2/" in results and "/models/instructblip/" in results, results
+
+
+def test_search_by_organization_finds_its_models(watched: Watched, base_url: str) -> None:
+    results = search(watched, base_url, "Mistral AI")
+    assert "/models/mistral-7b/" in results, results
+
+
+def rows(page) -> list[str]:
+    return page.eval_on_selector_all(".atlas-catalog tbody tr:not([hidden])", "els => els.map(e => e.dataset.id)")
+
+
+def test_catalog_table_sorts_and_filters_with_url_round_trip(watched: Watched, base_url: str) -> None:
+    catalog, _ = load_catalog(ROOT)
+    page = watched.page
+    page.goto(base_url + "models/", wait_until="networkidle")
+    assert len(rows(page)) == len(catalog.models)
+    page.click("th[data-column='parameters'] button")
+    page.click("th[data-column='parameters'] button")
+    assert page.get_attribute("th[data-column='parameters']", "aria-sort") == "descending"
+    biggest = max((m for m in catalog.models if m.parameter_count), key=lambda m: m.parameter_count)
+    assert rows(page)[0] == biggest.id
+    page.select_option("select[name=kind]", "mm-llm")
+    page.select_option("select[name=weights]", "open")
+    page.fill("input[name=from]", "2024")
+    expected = {m.id for m in catalog.models if m.kind == "mm-llm" and m.access.weights == "open" and m.year >= 2024}
+    assert set(rows(page)) == expected
+    query = parse_qs(urlparse(page.url).query)
+    assert query == {"kind": ["mm-llm"], "weights": ["open"], "from": ["2024"], "sort": ["parameters"], "dir": ["desc"]}
+    # Opening the shared URL restores the same view.
+    shared = page.url
+    other = watched.context.new_page()
+    other.goto(shared, wait_until="networkidle")
+    assert rows(other) == rows(page)
+    assert other.input_value("select[name=kind]") == "mm-llm"
+    other.fill("input[name=q]", "qwen")
+    # The text filter looks at names, aliases, organization names, ids and techniques.
+    def mentions(model) -> bool:
+        words = [model.name, *model.aliases, *(catalog.organizations[o].name for o in model.organizations), model.id, *model.techniques]
+        return "qwen" in " ".join(words).casefold()
+    assert set(rows(other)) == {m.id for m in catalog.models if m.id in expected and mentions(m)}
+
+
+def test_catalog_table_works_without_javascript(browser, base_url: str) -> None:
+    catalog, _ = load_catalog(ROOT)
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base_url + "models/")
+    assert page.locator(".atlas-catalog tbody tr").count() == len(catalog.models)
+    assert page.locator(".atlas-filters").count() == 0
+    context.close()
+
+
+def test_compare_view(watched: Watched, base_url: str) -> None:
+    page = watched.page
+    page.goto(base_url + "compare/?m=llava,blip-2", wait_until="networkidle")
+    page.wait_for_selector(".atlas-compare__table")
+    headers = page.eval_on_selector_all(".atlas-compare__table thead th", "els => els.map(e => e.textContent)")
+    assert headers == ["Field", "LLaVA", "BLIP-2"]
+    cells = dict(page.eval_on_selector_all(".atlas-compare__table tbody tr", "els => els.map(e => [e.cells[0].textContent, e.className])"))
+    assert cells["Released"] == "atlas-compare__diff"
+    assert cells["Input"] == ""  # both take text and image
+    page.select_option("select[name=m2]", "gpt-4v")
+    assert parse_qs(urlparse(page.url).query) == {"m": ["llava,blip-2,gpt-4v"]}
+    assert page.locator(".atlas-compare__table thead th").count() == 4
+
+
+def test_charts_render_the_right_number_of_marks(watched: Watched, base_url: str) -> None:
+    catalog, _ = load_catalog(ROOT)
+    page = watched.page
+    page.goto(base_url + "articles/open-vs-proprietary/", wait_until="networkidle")
+    for chart in (weights_by_year(catalog), licence_families(catalog), openness_by_org_type(catalog)):
+        assert page.locator(f"#{chart.id} rect.atlas-chart__mark").count() == chart_mark_count(chart)
+    page.goto(base_url + "timeline/", wait_until="networkidle")
+    assert page.locator(".atlas-timeline circle").count() == len(catalog.models)
+    page.goto(base_url + "lineage/", wait_until="networkidle")
+    all_edges = edges(catalog)
+    assert page.locator(".atlas-lineage path.atlas-lineage__edge").count() == len(all_edges)
+    assert page.locator(".atlas-lineage a.atlas-lineage__node").count() == len({e.source for e in all_edges} | {e.target for e in all_edges})
+
+
+def test_lineage_labels_do_not_overlap(watched: Watched, base_url: str) -> None:
+    page = watched.page
+    page.goto(base_url + "lineage/", wait_until="networkidle")
+    boxes = page.eval_on_selector_all(".atlas-lineage a.atlas-lineage__node text", "els => els.map(e => { const b = e.getBBox(); return [b.x, b.y, b.width, b.height]; })")
+    overlaps = [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:] if a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]]
+    assert overlaps == []
+
+
+@pytest.fixture(scope="module")
+def large_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A site of 1,000 synthetic models, for the responsiveness measurement."""
+    root = write_catalog(tmp_path_factory.mktemp("large"), 1000)
+    project = root / "project"
+    (project / "docs").mkdir(parents=True)
+    (project / "docs" / "index.md").write_text("# Large\n", encoding="utf-8")
+    (project / "mkdocs.yml").write_text(
+        f"site_name: Large\nsite_url: https://example.org/\ntheme:\n  name: material\n  font: false\nhooks:\n  - {ROOT / 'hooks' / 'main.py'}\n"
+        f"plugins:\n  - bibtex:\n      bib_file: {root / 'catalog' / 'references.bib'}\n      enable_inline_citations: false\n"
+        f"extra_javascript:\n  - assets/catalog.js\nmarkdown_extensions: [tables, footnotes, attr_list]\n",
+        encoding="utf-8",
+    )
+    (project / "docs" / "assets").mkdir()
+    shutil.copyfile(ROOT / "docs" / "assets" / "catalog.js", project / "docs" / "assets" / "catalog.js")
+    result = run_mkdocs(["build", "--site-dir", str(project / "site")], project, {"ATLAS_ROOT": str(root)})
+    assert result.returncode == 0, result.stderr[-3000:]
+    url, server = serve(project / "site")
+    yield url
+    server.shutdown()
+
+
+def test_filtering_1000_rows_is_measured(watched: Watched, large_site: str) -> None:
+    page = watched.page
+    page.goto(large_site + "models/", wait_until="networkidle")
+    assert len(rows(page)) == 1000
+    timings = []
+    for text in ("synthetic model 1", "synthetic model 12", "synthetic model 123", ""):
+        page.fill("input[name=q]", text)
+        timings.append(page.evaluate("window.atlasCatalog.lastUpdateMs"))
+    page.select_option("select[name=kind]", "mm-llm")
+    timings.append(page.evaluate("window.atlasCatalog.lastUpdateMs"))
+    assert len(rows(page)) == 200
+    page.click("th[data-column='parameters'] button")
+    timings.append(page.evaluate("window.atlasCatalog.lastUpdateMs"))
+    MEASUREMENTS.append(
+        "catalog table, 1,000 rows: re-filter/sort took " + ", ".join(f"{t:.1f}" for t in timings) + f" ms (median {sorted(timings)[len(timings) // 2]:.1f} ms; target < 50 ms)"
+    )
