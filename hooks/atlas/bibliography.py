@@ -10,6 +10,8 @@ from pybtex.database.input.bibtex import Parser
 from pybtex.scanner import PybtexSyntaxError
 
 from atlas.load import MAX_BYTES, decode
+from atlas.placeholder import MESSAGE as PLACEHOLDER_MESSAGE
+from atlas.placeholder import is_placeholder
 from atlas.problems import Problem
 
 _ENTRY_RE = re.compile(r"^[ \t]*@([A-Za-z]+)[ \t]*[{(][ \t]*([^,\s]*)", re.MULTILINE)
@@ -93,6 +95,10 @@ def parse_bibliography(raw: bytes, path: str) -> tuple[dict[str, Reference], lis
         line = starts.get(key, [1])[0]
         fields = tuple((name.lower(), str(value)) for name, value in entry.fields.items())
         authors = tuple(str(person) for person in entry.persons.get("author", []))
+        reference = Reference(key, entry.type.lower(), line, fields, authors, "")
+        pending = {name for name, value in fields + tuple(("author", a) for a in authors) if is_placeholder(value)}
+        for name in sorted(pending):
+            problems.append(Problem(path, line, f"{key}.{name}", f"{PLACEHOLDER_MESSAGE}; fill it in from {reference.url or 'the source'}"))
         for name, value in fields + tuple(("author", a) for a in authors):
             if _UNSAFE.search(value):
                 problems.append(Problem(path, line, f"{key}.{name}", "must not contain < or > (BibTeX text is shown on the site as Markdown)"))
@@ -111,7 +117,7 @@ def parse_bibliography(raw: bytes, path: str) -> tuple[dict[str, Reference], lis
         if eprint is not None and not _ARXIV_RE.match(eprint):
             problems.append(Problem(path, line, f"{key}.eprint", f"must be an arXiv id such as 2304.08485 (got {eprint!r})"))
         year = dict(fields).get("year", "")
-        if year and not re.fullmatch(r"\d{4}", year):
+        if year and "year" not in pending and not re.fullmatch(r"\d{4}", year):
             problems.append(Problem(path, line, f"{key}.year", f"must be a four-digit year (got {year!r})"))
         references[key] = Reference(key, entry.type.lower(), line, fields, authors, text[slice(*spans.get(key, (0, 0)))].strip())
     return references, problems

@@ -16,6 +16,8 @@ from typing import Any, Iterable
 from atlas import schema
 from atlas.bibliography import Reference, parse_bibliography
 from atlas.load import Document, load_file
+from atlas.placeholder import MESSAGE as PLACEHOLDER_MESSAGE
+from atlas.placeholder import is_placeholder
 from atlas.problems import Problem
 from atlas.records import (
     PART_NAMES,
@@ -34,6 +36,18 @@ from atlas.records import (
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 URL_RE = re.compile(r"^https?://")
 DATE_FIELDS = ("released",)
+# What to write in place of each TODO that scripts/new_model.py leaves.
+PLACEHOLDER_HINTS = {
+    "summary": "write one plain sentence, in your own words, saying what the model is and why it matters",
+    "references": "give the BibTeX key of the primary source and add its entry to catalog/references.bib",
+    "sources": "give the BibTeX key or URL of the reference that supports {fact}",
+    "access.weights": "set it from the official release: open, restricted or closed",
+    "access.code": "set it from the official release: open, partial or closed",
+    "access.data": "set it from the official release: open, partial or closed",
+    "access.api": "set it from the official release: true or false",
+    "modalities": "list the modalities the paper describes, e.g. [text, image]",
+    "organizations": "list the developers' ids from catalog/organizations.yaml, lead developer first",
+}
 # Letters from other scripts that look like Latin ones, folded before comparing names.
 CONFUSABLES = str.maketrans({
     "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "х": "x", "у": "y", "і": "i", "ј": "j", "ѕ": "s",
@@ -79,7 +93,7 @@ def today() -> dt.date:
     return dt.date.today()
 
 
-def _valid_date(text: str) -> str | None:
+def date_problem(text: str) -> str | None:
     """None if ``text`` (already matching the schema's form) is a real date, else why not."""
     parts = [int(part) for part in text.split("-")]
     if parts[0] < 1900:
@@ -131,6 +145,25 @@ def _text_problems(document: Document) -> list[Problem]:
         if "\n" in value.rstrip("\n") or _CONTROL.search(value) or value.endswith("\n"):
             problems.append(Problem(document.path, document.line(key), field, "must be on one line, without control characters"))
     return problems
+
+
+def _placeholder_hint(key: tuple) -> str:
+    field = schema.field_name(key)
+    for prefix in (field.split("[")[0], str(key[0])):
+        if prefix in PLACEHOLDER_HINTS:
+            return PLACEHOLDER_HINTS[prefix].format(fact=schema.field_name(key[1:]) if len(key) > 1 else field)
+    if len(key) == 1 and key[0] in schema.schema("model")["required"]:
+        return "replace it with a value from the primary source"
+    return "replace it with a sourced value, or remove the field if no source gives one"
+
+
+def _placeholder_problems(document: Document) -> list[Problem]:
+    """One problem for every TODO placeholder the scaffold left in ``document``."""
+    return [
+        Problem(document.path, document.line(key), schema.field_name(key), f"{PLACEHOLDER_MESSAGE}; {_placeholder_hint(key)}")
+        for key, value in _strings(document.data)
+        if is_placeholder(value)
+    ]
 
 
 def _ref_ok(ref: str, references: dict[str, Reference]) -> bool:
@@ -315,22 +348,28 @@ def load_catalog(root: Path, only: Iterable[Path] | None = None, extra: Iterable
             problems.append(Problem(display, 1, "(top level)", "must be a mapping of fields, such as name: and kind:"))
             continue
         _normalize_years(document)
-        schema_problems = schema.check(document, "model") + _text_problems(document)
-        problems += schema_problems
+        placeholders = _placeholder_problems(document)
+        # A placeholder is reported once, as a placeholder, not also as a schema violation.
+        pending = {p.field for p in placeholders}
+        found = schema.check(document, "model") + _text_problems(document)
+        schema_problems = [p for p in found if p.field not in pending]
+        # A TODO where a list or mapping belongs would mislead the cross-checks below.
+        misplaced = any(p.field in pending and p.message.startswith(("must be a list", "must be a mapping")) for p in found)
+        problems += schema_problems + placeholders
         data = document.data
         for field in DATE_FIELDS:
             value = data.get(field)
             if isinstance(value, str) and re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
-                why = _valid_date(value)
+                why = date_problem(value)
                 if why:
                     problems.append(Problem(display, document.line((field,)), field, f"{value!r} is not a real date: {why}"))
                 elif value > today().isoformat()[: len(value)]:
                     problems.append(Problem(display, document.line((field,)), field, f"{value!r} is in the future"))
         for index, variant in enumerate(data.get("variants") or []):
             value = variant.get("released") if isinstance(variant, dict) else None
-            if isinstance(value, str) and re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value) and _valid_date(value):
-                problems.append(Problem(display, document.line(("variants", index, "released")), f"variants[{index}].released", f"{value!r} is not a real date: {_valid_date(value)}"))
-        if schema_problems:
+            if isinstance(value, str) and re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value) and date_problem(value):
+                problems.append(Problem(display, document.line(("variants", index, "released")), f"variants[{index}].released", f"{value!r} is not a real date: {date_problem(value)}"))
+        if schema_problems or misplaced:
             continue
         documents[model_id] = document
 
@@ -340,17 +379,25 @@ def load_catalog(root: Path, only: Iterable[Path] | None = None, extra: Iterable
         data = document.data
         display = document.path
         for index, org in enumerate(data["organizations"]):
+            if is_placeholder(org):
+                continue
             if org not in organizations and org_doc is not None and not org_problems:
                 problems.append(Problem(display, document.line(("organizations", index)), f"organizations[{index}]", f"unknown organization {org!r}{_suggest(org, organizations)}; add it to catalog/organizations.yaml"))
         for index, tech in enumerate(data.get("techniques") or []):
+            if is_placeholder(tech):
+                continue
             if tech not in techniques and tech_doc is not None and not tech_problems:
                 problems.append(Problem(display, document.line(("techniques", index)), f"techniques[{index}]", f"unknown technique {tech!r}{_suggest(tech, techniques)}; see catalog/techniques.yaml"))
         for index, target in enumerate(data.get("built_on") or []):
+            if is_placeholder(target):
+                continue
             if target == model_id:
                 problems.append(Problem(display, document.line(("built_on", index)), f"built_on[{index}]", "a model cannot be built on itself"))
             elif target not in documents and not (paths.models / f"{target}.yaml").exists():
                 problems.append(Problem(display, document.line(("built_on", index)), f"built_on[{index}]", f"unknown model {target!r}{_suggest(target, documents)}"))
         for key, ref in _model_refs(data):
+            if is_placeholder(ref):
+                continue
             if not _ref_ok(ref, references) and not bib_problems:
                 problems.append(Problem(display, document.line(key), schema.field_name(key), f"unknown BibTeX key {ref!r}{_suggest(ref, references)}; add the entry to catalog/references.bib"))
         for key in data.get("sources") or {}:
@@ -368,6 +415,8 @@ def load_catalog(root: Path, only: Iterable[Path] | None = None, extra: Iterable
         labels += [(f"aliases[{i}]", alias, document.line(("aliases", i))) for i, alias in enumerate(data.get("aliases") or [])]
         own: set[str] = set()
         for field, label, line in labels:
+            if is_placeholder(label):
+                continue
             folded = name_key(label)
             if folded in own:
                 continue
@@ -388,7 +437,10 @@ def load_catalog(root: Path, only: Iterable[Path] | None = None, extra: Iterable
 
     if only is not None:
         wanted = {paths.display(Path(p)) for p in only}
-        problems = [p for p in problems if p.path in wanted]
+        # The BibTeX entries a checked file cites are part of it: a stub left by the scaffold must show.
+        cited = {ref for doc in documents.values() if doc.path in wanted for _, ref in _model_refs(doc.data)}
+        bib_path = paths.display(paths.bibliography)
+        problems = [p for p in problems if p.path in wanted or (p.path == bib_path and p.field.split(".")[0] in cited)]
     problems = sorted(set(problems))
     if problems:
         return None, problems

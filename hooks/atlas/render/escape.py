@@ -13,6 +13,8 @@ import re
 from markupsafe import Markup
 
 _PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
+# Characters GitHub-flavoured Markdown reads as syntax inside a table cell.
+_MARKDOWN_SYNTAX = re.compile(r"([\\`*_\[\]<>|~$&])")
 _TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
 _ATTRIBUTE = re.compile(r'="([^"]*)"')
 
@@ -26,6 +28,11 @@ def inert(text: object) -> Markup:
     if isinstance(text, Markup):
         return text
     return Markup(_PUNCTUATION.sub(_entity, str(text)).replace("\n", "&#10;"))
+
+
+def markdown_text(text: object) -> str:
+    """Plain text -> Markdown that renders as written, yet stays readable as a raw file."""
+    return _MARKDOWN_SYNTAX.sub(r"\\\1", str(text).replace("\n", " "))
 
 
 def inert_html(fragment: str) -> Markup:

@@ -1,7 +1,7 @@
 """The contributor's field reference, generated from the model schema so it cannot drift."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from atlas.render.escape import inert
 from atlas.schema import schema
@@ -45,10 +45,14 @@ def field_rows() -> list[tuple[str, bool, str, str]]:
     return rows
 
 
-def field_reference_markdown() -> str:
-    """A Markdown table of every field; descriptions come from the schema."""
+def field_reference_markdown(escape: Callable[[str], str] = inert) -> str:
+    """A Markdown table of every field; descriptions come from the schema.
+
+    ``escape`` makes schema text safe in a table cell: ``inert`` for the site, where
+    Markdown extensions run; ``markdown_text`` for GitHub, where the file is also read raw.
+    """
     lines = ["| Field | Required | Meaning | Allowed values |", "| --- | --- | --- | --- |"]
     for name, required, meaning, allowed in field_rows():
-        allowed_cell = allowed.replace("|", "\\|") if allowed.startswith(("`", "list of: `")) else str(inert(allowed))
-        lines.append(f"| `{name}` | {'yes' if required else 'no'} | {inert(meaning)} | {allowed_cell} |")
+        allowed_cell = allowed.replace("|", "\\|") if allowed.startswith(("`", "list of: `")) else str(escape(allowed))
+        lines.append(f"| `{name}` | {'yes' if required else 'no'} | {escape(meaning)} | {allowed_cell} |")
     return "\n".join(lines) + "\n"
