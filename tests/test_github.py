@@ -57,6 +57,28 @@ def test_workflows_pass_actionlint() -> None:
     assert (result.returncode, result.stdout) == (0, "")
 
 
+@pytest.mark.parametrize(
+    ("schema", "pattern"),
+    [("vendor.github-workflows", "workflows/*.yml"), ("vendor.github-issue-forms", "ISSUE_TEMPLATE/[a-z]*-*.yml"), ("vendor.dependabot", "dependabot.yml")],
+)
+def test_github_files_match_their_published_schemas(schema: str, pattern: str) -> None:
+    """A schema check that always runs: check-jsonschema ships SchemaStore's schemas offline."""
+    files = sorted((ROOT / ".github").glob(pattern))
+    assert files
+    result = subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, *map(str, files)],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert (result.returncode, result.stdout.strip()) == (0, "ok -- validation done"), result.stdout + result.stderr
+
+
+def test_a_broken_workflow_fails_the_schema_check(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yml"
+    broken.write_text("on: pull_request\njobs:\n  check:\n    runs-on: ubuntu-latest\n    stepz: []\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows", str(broken)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+
+
 def test_there_are_the_two_workflows() -> None:
     assert [path.name for path in WORKFLOWS] == ["deploy.yml", "pr-check.yml"]
 
