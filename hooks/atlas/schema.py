@@ -109,6 +109,8 @@ def _message(error: ValidationError) -> tuple[Key, str]:
         wanted = sub["type"] if isinstance(sub["type"], str) else sub["type"][0]
         return key, f"must be {_TYPE_NAMES[wanted]} (got {_TYPE_NAMES[_type_of(value)]} {_show(value)})"
     if kind == "pattern":
+        if hint and "URL" in hint and isinstance(value, str) and value.lower().startswith(("http://", "https://")):
+            return key, f"must be a URL without spaces, quotes, < > ` or backslashes; percent-encode them, e.g. %20 for a space (got {_show(value)})"
         return key, f"must be {hint or 'in the documented form'} (got {_show(value)})"
     if kind == "propertyNames":
         return key, f"{_show(value)} is not a valid name: must be {hint or 'a valid name'}"
