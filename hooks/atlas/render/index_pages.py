@@ -8,7 +8,7 @@ import yaml
 from markupsafe import Markup
 
 from atlas.records import KIND_LABELS, ORG_TYPE_LABELS, Catalog, sort_models
-from atlas.render.escape import attribute, inert
+from atlas.render.escape import attribute, inert, url
 from atlas.render.tables import models_table
 from atlas.render.templating import md_link
 
@@ -66,7 +66,7 @@ def organization_page(org_id: str, catalog: Catalog) -> str:
     if org.parent:
         facts.append(f"**Part of:** {md_link(catalog.organizations[org.parent].name, f'organizations/{org.parent}.md', here)}")
     if org.website:
-        facts.append(f'**Website:** <a href="{inert(org.website)}" rel="nofollow noopener">{inert(org.website)}</a>')
+        facts.append(f'**Website:** <a href="{url(org.website)}" rel="nofollow noopener">{inert(org.website)}</a>')
     body = f"# {inert(org.name)}\n\n" + " · ".join(facts) + "\n\n"
     body += f"## Models ({len(models)})\n\n" + (models_table(models, catalog, here, ("name", "released", "kind", "modalities", "parameters", "weights")) if models else "No catalog model yet.\n")
     return _front(org.name, f"Models developed by {org.name} in the MM-LLM Atlas.") + body

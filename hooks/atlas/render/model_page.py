@@ -8,7 +8,7 @@ from markupsafe import Markup
 
 from atlas.records import KIND_LABELS, PART_LABELS, Catalog, Model, human_date
 from atlas.render.description import to_inert_html
-from atlas.render.escape import attribute, inert
+from atlas.render.escape import attribute, bibkey, fence, inert, url
 from atlas.render.templating import md_link, render
 
 ROOT_FROM_MODEL = "../../"
@@ -23,8 +23,8 @@ def model_src(model_id: str) -> str:
 def citation(ref: str) -> Markup:
     """A BibTeX key as a citation for mkdocs-bibtex, or a URL as a link."""
     if ref.startswith(("http://", "https://")):
-        return Markup(f'<a href="{inert(ref)}" rel="nofollow noopener">{inert(_host(ref))}</a>')
-    return Markup(f"[@{ref}]")
+        return Markup(f'<a href="{url(ref)}" rel="nofollow noopener">{inert(_host(ref))}</a>')
+    return Markup(f"[@{bibkey(ref)}]")
 
 
 def _host(url: str) -> str:
@@ -99,4 +99,5 @@ def model_page(model: Model, catalog: Catalog, site_url: str, year: str) -> str:
         results=[(r, citation(r.source)) for r in model.results],
         sources=sources,
         cite_entry=Markup(cite_entry(model, site_url, year)),
+        cite_fence=Markup(fence(cite_entry(model, site_url, year))),
     )
