@@ -20,7 +20,6 @@ from urllib.parse import urlsplit
 
 import markdown
 import pytest
-import yaml
 from bs4 import BeautifulSoup
 from mkdocs.utils.meta import get_data
 
@@ -32,19 +31,11 @@ from atlas.render.exports import models_csv, models_json
 from atlas.render.index_pages import models_index, organization_page, organizations_index, technique_page, techniques_index
 from atlas.render.model_page import cite_entry, model_page
 from atlas.validate import load_catalog
-from conftest import FIXTURES, ROOT, VALID
+from conftest import FIXTURES, ROOT, SECRET, VALID, site_config
 
 PAYLOADS = [line for line in (FIXTURES / "xss_payloads.txt").read_text(encoding="utf-8").splitlines() if line]
-SECRET = "ATLAS-SECRET-3c1f9e"
 SITE_URL = "https://example.org/atlas/"
 ACTIVE_TAGS = ["script", "iframe", "object", "embed", "style", "img", "svg", "math", "base", "meta", "link", "form", "input", "textarea", "details", "video", "audio"]
-
-
-class _IgnoreTags(yaml.SafeLoader):
-    """mkdocs.yml may use !ENV and similar tags; their values do not matter here."""
-
-
-_IgnoreTags.add_multi_constructor("!", lambda loader, suffix, node: None)
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +43,7 @@ def site_markdown(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], B
     """Markdown -> parsed HTML with the extensions and settings of mkdocs.yml."""
     base = tmp_path_factory.mktemp("snippets")
     (base / "secret.txt").write_text(SECRET + "\n", encoding="utf-8")
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_IgnoreTags)
+    config = site_config()
     names, settings = [], {}
     for item in config["markdown_extensions"]:
         name, options = next(iter(item.items())) if isinstance(item, dict) else (item, {})
@@ -129,7 +120,7 @@ def test_model_page_is_inert_and_shows_text_as_written(payload: str, catalog: Ca
     source, meta = get_data(model_page(model, evil, SITE_URL, "2026"))
     page = site_markdown(source)
     assert_inert(page)
-    assert meta["title"] == payload
+    assert meta["title"] == html.escape(payload, quote=True)
     assert meta["description"] == html.escape(payload, quote=True)
     assert text(page.find("h1")) == payload
     assert text(page.find("h1").find_next_sibling("p")) == payload
@@ -166,7 +157,7 @@ def test_index_pages_and_directives_are_inert(payload: str, catalog: Catalog, si
         source, meta = get_data(content)
         soups[path] = site_markdown(source)
         assert_inert(soups[path])
-        assert meta.get("title", "") in ("", "Model catalog", "Organizations", "Techniques", payload), path
+        assert meta.get("title", "") in ("", "Model catalog", "Organizations", "Techniques", html.escape(payload, quote=True)), path
     assert payload in [text(a) for a in soups["models/index.md"].select("tbody tr td:first-child a")]
     assert [text(a) for a in soups["organizations/index.md"].select("tbody td:first-child a")] == sorted(["Example Lab", payload], key=str.casefold)
     assert text(soups["organizations/example-corp.md"].find("h1")) == payload

@@ -24,7 +24,8 @@ CATEGORY_LABELS = {
 
 
 def _front(title: str, description: str, hide_toc: bool = False) -> str:
-    data: dict[str, object] = {"title": title, "description": attribute(description)}
+    # Material prints both unescaped (see model_page.front_matter).
+    data: dict[str, object] = {"title": attribute(title), "description": attribute(description)}
     if hide_toc:
         data["hide"] = ["toc"]
     return "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000) + "---\n\n"

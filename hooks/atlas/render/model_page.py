@@ -44,9 +44,10 @@ def report_url(model: Model) -> str:
 
 def front_matter(model: Model) -> str:
     data = {
-        "title": model.name,
+        # Material prints page.meta.title and .description unescaped: in <title>, the
+        # header, the tags listing and an attribute, so both are HTML-escaped here.
+        "title": attribute(model.name),
         "report_url": report_url(model),
-        # Material prints page.meta.description unescaped inside an attribute.
         "description": attribute(model.summary),
         "tags": tags(model),
     }
