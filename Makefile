@@ -17,8 +17,8 @@ install: $(VENV)/.installed  ## create .venv with the pinned packages
 serve: install  ## serve the site at http://127.0.0.1:8000, rebuilding on any change under docs/, catalog/ or hooks/
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
-build: install  ## build the site into site/ with --strict
-	$(BIN)/mkdocs build --strict
+build: install  ## build the site with --strict into a temporary directory, then swap it in as site/
+	$(BIN)/python scripts/build.py
 
 validate: install  ## check the whole catalog
 	$(BIN)/python scripts/validate.py
