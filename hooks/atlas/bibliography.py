@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import pybtex.errors
@@ -127,9 +128,14 @@ def _show(value: str) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
+@lru_cache(maxsize=1)
+def _style() -> PlainStyle:
+    return PlainStyle()  # building one looks up pybtex's plugins, about 30 ms
+
+
 def _format_problem(entry: Any) -> str | None:
     """Why mkdocs-bibtex could not format ``entry`` for a reference list, or None."""
-    style = PlainStyle()
+    style = _style()
     if not hasattr(style, f"get_{entry.type.lower()}_template"):
         supported = sorted(name[4:-9] for name in dir(style) if name.startswith("get_") and name.endswith("_template"))
         return f"entry type @{entry.type} is not supported; use one of: {', '.join(supported)}"

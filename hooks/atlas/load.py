@@ -173,8 +173,9 @@ _CONTEXTS = {
 def _syntax_message(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
     """Line and message for a YAML syntax error, with the likely fix where one is known."""
     mark = exc.problem_mark or exc.context_mark
-    line = mark.line + 1 if mark else 1
     lines = text.splitlines()
+    # At the end of the file libyaml points one line past the last one.
+    line = min(mark.line + 1, max(len(lines), 1)) if mark else 1
     source_line = lines[line - 1] if 0 < line <= len(lines) else ""
     problem = exc.problem or exc.context or "invalid YAML"
     context = _CONTEXTS.get(exc.context or "", "")

@@ -101,7 +101,8 @@ def _normalize_years(document: Document) -> None:
     if isinstance(data, dict):
         if isinstance(data.get("released"), int) and not isinstance(data.get("released"), bool):
             data["released"] = str(data["released"])
-        for variant in data.get("variants") or []:
+        variants = data.get("variants")
+        for variant in variants if isinstance(variants, list) else []:
             if isinstance(variant, dict) and isinstance(variant.get("released"), int) and not isinstance(variant.get("released"), bool):
                 variant["released"] = str(variant["released"])
 
@@ -330,7 +331,9 @@ def load_catalog(root: Path, only: Iterable[Path] | None = None, extra: Iterable
                     problems.append(Problem(display, document.line((field,)), field, f"{value!r} is not a real date: {why}"))
                 elif value > today().isoformat()[: len(value)]:
                     problems.append(Problem(display, document.line((field,)), field, f"{value!r} is in the future"))
-        for index, variant in enumerate(data.get("variants") or []):
+        # The schema may have refused "variants"; it is read here only if it is a list.
+        variants = data.get("variants") if isinstance(data.get("variants"), list) else []
+        for index, variant in enumerate(variants):
             value = variant.get("released") if isinstance(variant, dict) else None
             if isinstance(value, str) and re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value) and _valid_date(value):
                 problems.append(Problem(display, document.line(("variants", index, "released")), f"variants[{index}].released", f"{value!r} is not a real date: {_valid_date(value)}"))
