@@ -15,7 +15,7 @@ $(VENV)/.installed: requirements.txt
 install: $(VENV)/.installed  ## create .venv with the pinned packages
 
 serve: install  ## serve the site at http://127.0.0.1:8000, rebuilding on any change under docs/, catalog/ or hooks/
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	ATLAS_LINK_CHECK=false $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
 build: install  ## build the site with --strict into a temporary directory, then swap it in as site/
 	$(BIN)/python scripts/build.py
