@@ -150,7 +150,7 @@ def _text_problems(document: Document, skip: set[str] = frozenset()) -> list[Pro
         elif _CONTROL.search(value):
             problems.append(Problem(document.path, document.line(key), field, f"contains {_codepoint(_CONTROL.search(value).group())}; control and text-direction characters are not allowed"))
         elif _INVISIBLE.search(value):
-            problems.append(Problem(document.path, document.line(key), field, f"contains {_codepoint(_INVISIBLE.search(value).group())}; invisible characters are not allowed outside description"))
+            problems.append(Problem(document.path, document.line(key), field, f"contains {_codepoint(_INVISIBLE.search(value).group())}; invisible characters are allowed only in a model's description"))
     return problems
 
 
@@ -228,7 +228,8 @@ def _load_mapping_file(path: Path, paths: Paths, schema_name: str) -> tuple[Docu
         return None, problems
     if not isinstance(document.data, dict):
         return None, [Problem(display, 1, "(top level)", "must be a mapping of id to record")]
-    return document, schema.check(document, schema_name)
+    problems = schema.check(document, schema_name)
+    return document, problems + _text_problems(document, {p.field for p in problems})
 
 
 def _cycles(graph: dict[str, tuple[str, ...]]) -> list[list[str]]:
