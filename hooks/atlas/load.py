@@ -322,7 +322,8 @@ def _build(node: Node, key: Key, lines: dict[Key, int], problems: list[Problem],
         problems.append(Problem(path, line, _field(key), f"nesting is deeper than {MAX_DEPTH} levels"))
         return None
     if node.tag not in ALLOWED_TAGS:
-        problems.append(Problem(path, line, _field(key), f"YAML tag {node.tag!r} is not allowed; write plain values"))
+        shown = "!!" + node.tag[len("tag:yaml.org,2002:"):] if node.tag.startswith("tag:yaml.org,2002:") else node.tag
+        problems.append(Problem(path, line, _field(key), f"the YAML tag {shown} is not allowed; write a plain value"))
         return None
     if isinstance(node, MappingNode):
         result: dict[str, Any] = {}
