@@ -14,7 +14,6 @@ import dataclasses
 import html
 import io
 import json
-from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
