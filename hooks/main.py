@@ -54,6 +54,7 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
     return config
 
 
+@event_priority(100)  # before other plugins (htmlproofer, tags) take their copy of the files
 def on_files(files: Files, config: MkDocsConfig, **kwargs: Any) -> Files:
     catalog = _state["catalog"]
     for src_uri, content in generated_pages(catalog, _state["site_url"], build_year()).items():

@@ -8,12 +8,70 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 VALID = FIXTURES / "valid"
 INVALID = FIXTURES / "invalid"
 MKDOCS = [sys.executable, "-m", "mkdocs"]
+SECRET = "ATLAS-SECRET-3c1f9e"
+FIXTURE_INDEX = """\
+# Home
+
+<!-- atlas: models columns=name,organizations,license,summary -->
+
+<!-- atlas: licenses -->
+
+<!-- atlas: stats -->
+"""
+
+
+class _IgnoreTags(yaml.SafeLoader):
+    """Reads mkdocs.yml, dropping the values of tags such as !ENV."""
+
+
+_IgnoreTags.add_multi_constructor("!", lambda loader, suffix, node: None)
+
+
+def site_config() -> dict:
+    """mkdocs.yml as data (values behind tags such as !ENV are None)."""
+    return yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_IgnoreTags)
+
+
+def site_project(target: Path, catalog_root: Path, pages: dict[str, str] | None = None) -> Path:
+    """A project in ``target`` built like the real site (mkdocs.yml's theme, plugins and
+    extensions) from the catalog under ``catalog_root``, with a small docs/ of ``pages``.
+
+    Its directory holds secret.txt, which a snippet line ``--8<-- "secret.txt"`` would include.
+    """
+    docs = target / "docs"
+    docs.mkdir(parents=True)
+    shutil.copytree(ROOT / "docs" / "assets", docs / "assets")
+    shutil.copyfile(ROOT / "docs" / "tags.md", docs / "tags.md")
+    for name, content in {"index.md": FIXTURE_INDEX, **(pages or {})}.items():
+        (docs / name).write_text(content, encoding="utf-8")
+    (target / "secret.txt").write_text(SECRET + "\n", encoding="utf-8")
+    config = site_config()
+    config.pop("watch", None)
+    # The site does not use snippets; they are armed here on purpose, so the tests show
+    # that catalog text stays inert even if a later change turns them on.
+    if not any(isinstance(e, dict) and "pymdownx.snippets" in e for e in config["markdown_extensions"]):
+        config["markdown_extensions"].append({"pymdownx.snippets": {"check_paths": True}})
+    config["theme"]["custom_dir"] = str(ROOT / "docs" / "overrides")
+    config["hooks"] = [str(ROOT / "hooks" / "main.py")]
+    config["nav"] = [
+        {"Home": "index.md"},
+        {"Models": ["models/index.md", {"Organizations": "organizations/index.md"}, {"Techniques": "techniques/index.md"}, {"Tags": "tags.md"}]},
+        *({name[:-3].capitalize(): name} for name in sorted(pages or {}) if name != "index.md"),
+    ]
+    for plugin in config["plugins"]:
+        if isinstance(plugin, dict) and "bibtex" in plugin:
+            plugin["bibtex"]["bib_file"] = str(catalog_root / "catalog" / "references.bib")
+        if isinstance(plugin, dict) and "htmlproofer" in plugin:
+            plugin["htmlproofer"]["enabled"] = True
+    (target / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return target
 
 
 def overlay_case(case: Path, target: Path) -> Path:

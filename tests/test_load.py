@@ -24,13 +24,13 @@ def test_alias_bomb_is_refused_quickly() -> None:
     bomb = "a: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(f"{n}: &{n} [{','.join(['*' + p] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi"))
     document, problems = parse_yaml(bomb, "bomb.yaml")
     assert document is None
-    assert [str(p) for p in problems] == ["bomb.yaml:2: b[0]: anchors and aliases (&name, *name) are not allowed"]
+    assert [str(p) for p in problems] == ["bomb.yaml:1: a: anchors and aliases (&name, *name) are not allowed; write the value out in full"]
 
 
 def test_python_tag_is_never_constructed() -> None:
     document, problems = parse_yaml('a: !!python/object/apply:os.system ["echo pwned"]\n', "t.yaml")
     assert document is None
-    assert [str(p) for p in problems] == ["t.yaml:1: a: YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed; write plain values"]
+    assert [str(p) for p in problems] == ["t.yaml:1: a: the YAML tag !!python/object/apply:os.system is not allowed; write a plain value"]
 
 
 def test_decode_refusals() -> None:
@@ -39,3 +39,22 @@ def test_decode_refusals() -> None:
     big = decode(b"#" * (MAX_BYTES + 1), "f.yaml")[1]
     assert [str(p) for p in big] == ["f.yaml:1: file: is 262,145 bytes; the limit is 262,144 bytes (256 KiB)"]
     assert decode(b"a: 1\n", "f.yaml") == ("a: 1\n", [])
+
+
+def test_deep_nesting_is_refused_before_composing() -> None:
+    # libyaml composes nodes recursively in C; 30,000 levels used to crash the process.
+    document, problems = parse_yaml("a: " + "[" * 200_000 + "]" * 200_000 + "\n", "deep.yaml")
+    assert document is None
+    assert [str(p) for p in problems] == ["deep.yaml:1: a" + "[0]" * 20 + ": nesting is deeper than 20 levels"]
+
+
+def test_numbers_are_exact_and_finite() -> None:
+    document, problems = parse_yaml("a: 9007199254740992\nb: 1e300\n", "n.yaml")
+    assert problems == [] and document.data == {"a": 2**53, "b": 1e300}
+    _, problems = parse_yaml("a: 9007199254740993\nb: 1e309\nc: !!float nan\nd: !!int x\n", "n.yaml")
+    assert [str(p) for p in problems] == [
+        "n.yaml:1: a: '9007199254740993' is too large; whole numbers must be at most 2^53 (9,007,199,254,740,992)",
+        "n.yaml:2: b: '1e309' is not a finite number",
+        "n.yaml:3: c: 'nan' is not a finite number",
+        "n.yaml:4: d: 'x' is not a whole number",
+    ]

@@ -1,25 +1,45 @@
-"""references.bib: parse it with pybtex, keep each key's line, and refuse unsafe fields."""
+"""references.bib: parse it with pybtex, keep each key's line, and refuse unsafe fields.
+
+The file is untrusted like the model files. Besides the checks on each entry, the parser
+refuses @string and @preamble (a chain of @string macros expands exponentially, a
+"billion laughs" for BibTeX) and crossref (a crossref cycle never resolves), and it
+formats every entry the way mkdocs-bibtex will, so an entry that cannot be shown fails
+validation instead of the build.
+"""
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 import pybtex.errors
+from pybtex.backends.markdown import Backend as MarkdownBackend
 from pybtex.database import BibliographyData, BibliographyDataError
-from pybtex.database.input.bibtex import Parser
-from pybtex.scanner import PybtexSyntaxError
+from pybtex.database.input.bibtex import LowLevelParser, Parser
+from pybtex.scanner import PybtexError, PybtexSyntaxError
+from pybtex.style.formatting.plain import Style as PlainStyle
 
 from atlas.load import MAX_BYTES, decode
 from atlas.placeholder import MESSAGE as PLACEHOLDER_MESSAGE
 from atlas.placeholder import is_placeholder
 from atlas.problems import Problem
 
-_ENTRY_RE = re.compile(r"^[ \t]*@([A-Za-z]+)[ \t]*[{(][ \t]*([^,\s]*)", re.MULTILINE)
+# The bibliography is shared by every model, so it may be larger than one model file.
+BIB_MAX_BYTES = 2 * 1024 * 1024
+_ENTRY_RE = re.compile(r"^[ \t]*@[ \t]*([A-Za-z]+)[ \t]*[{(][ \t]*([^,\s]*)", re.MULTILINE)
 _KEY_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_:-]*$")
-_URL_RE = re.compile(r"^https?://[^\s<>\"'`\\]+$")
+# mkdocs-bibtex writes URLs into Markdown links, where ] ( ) quotes or spaces could end the
+# link early and start another one; balanced parentheses are safe.
+_URL_RE = re.compile(r"^https?://[A-Za-z0-9\-._~:/?#@!$&*+,;=%()]+$")
+_DOI_RE = re.compile(r"^10\.\d{4,9}/[A-Za-z0-9\-._;:/()]+$")
 _ARXIV_RE = re.compile(r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$")
 _UNSAFE = re.compile(r"[<>]")
 REQUIRED_FIELDS = ("title", "year")
+# Formatting an author costs about 0.1 ms; past this many in all, entries are not test-formatted.
+MAX_AUTHORS = 20_000
+REFUSED_FIELDS = {"crossref": "crossref is not supported; copy the fields you need into this entry"}
 
 
 @dataclass(frozen=True)
@@ -52,12 +72,110 @@ class Reference:
         return ""
 
 
+class _LowLevel(LowLevelParser):
+    """pybtex's scanner, except that @string and @preamble are read, noted and dropped."""
+
+    def __init__(self, *args: Any, refused: list[tuple[int, str]], undefined: list[tuple[int, str, str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.refused = refused
+        self.undefined = undefined
+
+    def substitute_macro(self, name: str) -> str:
+        if name in self.macros:
+            return self.macros[name]
+        if self.current_entry_key is not None:  # inside a refused @string it would only repeat that error
+            self.undefined.append((self.lineno, self.current_entry_key, self.current_field_name or "", name))
+        return ""
+
+    def parse_string_body(self, body_end: Any) -> None:
+        self.refused.append((self.lineno, "@string"))
+        self.current_field_name = self.required([self.NAME]).value
+        self.required([self.EQUALS])
+        self.parse_value()  # never stored, so later entries cannot expand it
+
+    def parse_preamble_body(self, body_end: Any) -> None:
+        self.refused.append((self.lineno, "@preamble"))
+        self.parse_value()
+
+
+class _Parser(Parser):
+    """pybtex's BibTeX parser on top of ``_LowLevel``."""
+
+    def __init__(self) -> None:
+        super().__init__(wanted_entries=None)
+        self.refused: list[tuple[int, str]] = []
+        self.undefined: list[tuple[int, str, str, str]] = []
+
+    def parse_string(self, text: str) -> BibliographyData:
+        self.unnamed_entry_counter = 1
+        self.command_start = 0
+        entries = _LowLevel(text, handle_error=self.handle_error, want_entry=self.data.want_entry, macros=self.macros, refused=self.refused, undefined=self.undefined)
+        for entry in entries:
+            if entry[0].lower() not in ("string", "preamble"):
+                self.process_entry(entry[0], *entry[1])
+        return self.data
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _show(value: str) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+@lru_cache(maxsize=1)
+def _style() -> PlainStyle:
+    return PlainStyle()  # building one looks up pybtex's plugins, about 30 ms
+
+
+def _format_problem(entry: Any) -> str | None:
+    """Why mkdocs-bibtex could not format ``entry`` for a reference list, or None."""
+    style = _style()
+    if not hasattr(style, f"get_{entry.type.lower()}_template"):
+        supported = sorted(name[4:-9] for name in dir(style) if name.startswith("get_") and name.endswith("_template"))
+        return f"entry type @{entry.type} is not supported; use one of: {', '.join(supported)}"
+    try:
+        style.format_entry("", entry).text.render(MarkdownBackend())
+    except (PybtexError, KeyError, ValueError, IndexError, RecursionError) as exc:
+        return str(exc).split(": ", 1)[-1] if isinstance(exc, PybtexSyntaxError) else str(exc) or type(exc).__name__
+    return None
+
+
+def _brace_problem(text: str) -> tuple[int, str] | None:
+    """(line offset, message) when the braces of one entry do not balance, else None."""
+    lines = text.split("\n")
+    # Text after an entry's closing brace is a BibTeX comment (e.g. "% note") unless it
+    # still looks like part of the entry: a field assignment or a brace.
+    last = max((i for i, line in enumerate(lines) if line.strip() and (i == 0 or "=" in line or "{" in line or "}" in line)), default=0)
+    depth, opened, closed_early = 0, 0, None
+    for offset, line in enumerate(lines):
+        before = depth
+        for char in line.replace("\\{", "").replace("\\}", ""):
+            depth += {"{": 1, "}": -1}.get(char, 0)
+            if char == "}" and depth == 0 and closed_early is None and offset < last:
+                closed_early = offset
+        if before <= 1 < depth:
+            opened = offset
+    if depth > 0:
+        return opened, "a { opened on this line is never closed; add the missing }"
+    if depth < 0 or closed_early is not None:
+        return closed_early or last, "a } on this line closes the entry early; remove the extra }"
+    return None
+
+
 def parse_bibliography(raw: bytes, path: str) -> tuple[dict[str, Reference], list[Problem]]:
     """All entries of a .bib file by key, and every problem found in it."""
-    text, problems = decode(raw, path)
+    text, problems = decode(raw, path, BIB_MAX_BYTES)
     if text is None:
         return {}, problems
-    starts: dict[str, list[int]] = {}
+    starts: dict[str, list[tuple[int, str]]] = {}
     spans: dict[str, tuple[int, int]] = {}
     matches = list(_ENTRY_RE.finditer(text))
     line, previous = 1, 0
@@ -67,60 +185,111 @@ def parse_bibliography(raw: bytes, path: str) -> tuple[dict[str, Reference], lis
         if match.group(1).lower() in ("comment", "preamble", "string"):
             continue
         key = match.group(2)
-        if not _KEY_RE.match(key):
-            problems.append(Problem(path, line, key or "(key)", "BibTeX key must start with a letter and use only letters, digits, _ : -"))
-        starts.setdefault(key, []).append(line)
+        if not key:
+            problems.append(Problem(path, line, "(key)", f"the @{match.group(1)} entry has no key; write one after the brace, e.g. @article{{doe2020base,"))
+        elif not _KEY_RE.match(key):
+            problems.append(Problem(path, line, key, "BibTeX key must start with a letter and use only letters, digits, _ : -"))
+        # BibTeX and mkdocs-bibtex ignore case in keys, so Doe2020 and doe2020 are the same key.
+        starts.setdefault(key.lower(), []).append((line, key))
         end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
         spans.setdefault(key, (match.start(), end))
-    for key, lines in starts.items():
-        for line in lines[1:]:
-            problems.append(Problem(path, line, key, f"duplicate BibTeX key (first defined on line {lines[0]})"))
+    for entries in starts.values():
+        first_line, first_key = entries[0]
+        for line, key in entries[1:]:
+            also = "" if key == first_key else f" as {first_key!r}; keys ignore case"
+            problems.append(Problem(path, line, key, f"duplicate BibTeX key (first defined on line {first_line}{also})"))
+    # An unclosed brace swallows the entries after it, so pybtex's own errors would point
+    # far from the cause; report the entry and line instead, and stop there.
+    braces = []
+    for key, (start, end) in spans.items():
+        found = _brace_problem(text[start:end])
+        if found:
+            offset, message = found
+            braces.append(Problem(path, text.count("\n", 0, start) + 1 + offset, key, message))
+    if braces:
+        return {}, problems + braces
 
-    parser = Parser(wanted_entries=None)
+    # pybtex needs about 25 us per name; refuse a file of mostly names before parsing it.
+    separators = list(itertools.islice(re.finditer(r"\sand\s", text, re.IGNORECASE), MAX_AUTHORS + 1))
+    if len(separators) > MAX_AUTHORS:
+        line = text.count("\n", 0, separators[-1].start()) + 1
+        return {}, problems + [Problem(path, line, "bibtex", f"joins more than {MAX_AUTHORS:,} names with 'and' by this line; end long author lists with 'and others'")]
+
+    parser = _Parser()
     with pybtex.errors.capture() as captured:
         try:
             data = parser.parse_string(text)
         except (PybtexSyntaxError, BibliographyDataError) as exc:
             captured.append(exc)
             data = BibliographyData()
+    for line, command in parser.refused:
+        problems.append(Problem(path, line, "bibtex", f"{command} is not allowed; write the text out in each entry"))
+    for line, key, field, name in parser.undefined:
+        where = f"{key}.{field.lower()}" if key and field else "bibtex"
+        problems.append(Problem(path, line, where, f"{name!r} is not text in braces nor a month such as jan; write the value in braces, e.g. {{...}}"))
+    # An entry with a syntax error is only partly read: report the error, not its missing fields.
+    entry_lines = sorted(line for entries in starts.values() for line, _ in entries)
+    broken: set[int] = set()
     for error in captured:
         if isinstance(error, BibliographyDataError) and "repeated" in str(error):
             continue
         line = getattr(error, "lineno", None) or 1
         message = str(error).split(": ", 1)[-1] if isinstance(error, PybtexSyntaxError) else str(error)
         problems.append(Problem(path, line, "bibtex", f"syntax error: {message}"))
+        broken.add(max((start for start in entry_lines if start <= line), default=0))
 
     references: dict[str, Reference] = {}
+    authors_seen = 0
     for key, entry in data.entries.items():
-        line = starts.get(key, [1])[0]
+        if key.lower() not in starts and key.startswith("unnamed-"):
+            continue  # pybtex's name for an entry without a key, already reported
+        line = starts.get(key.lower(), [(1, key)])[0][0]
+        if line in broken:
+            continue
         fields = tuple((name.lower(), str(value)) for name, value in entry.fields.items())
+        values = dict(fields)
         authors = tuple(str(person) for person in entry.persons.get("author", []))
+        entry_problems = []
         reference = Reference(key, entry.type.lower(), line, fields, authors, "")
         pending = {name for name, value in fields + tuple(("author", a) for a in authors) if is_placeholder(value)}
         for name in sorted(pending):
-            problems.append(Problem(path, line, f"{key}.{name}", f"{PLACEHOLDER_MESSAGE}; fill it in from {reference.url or 'the source'}"))
+            entry_problems.append(Problem(path, line, f"{key}.{name}", f"{PLACEHOLDER_MESSAGE}; fill it in from {reference.url or 'the source'}"))
         for name, value in fields + tuple(("author", a) for a in authors):
             if _UNSAFE.search(value):
-                problems.append(Problem(path, line, f"{key}.{name}", "must not contain < or > (BibTeX text is shown on the site as Markdown)"))
+                entry_problems.append(Problem(path, line, f"{key}.{name}", "must not contain < or > (BibTeX text is shown on the site as Markdown)"))
+        for name, why in REFUSED_FIELDS.items():
+            if name in values:
+                entry_problems.append(Problem(path, line, f"{key}.{name}", why))
         for name in REQUIRED_FIELDS:
-            if not any(field == name for field, _ in fields):
-                problems.append(Problem(path, line, f"{key}.{name}", "is required but missing"))
-        if not authors and not any(field in ("organization", "institution", "howpublished", "publisher", "editor") for field, _ in fields) and entry.type.lower() != "misc":
-            problems.append(Problem(path, line, f"{key}.author", "is required but missing"))
-        url = dict(fields).get("url")
-        if url is not None and not _URL_RE.match(url):
-            problems.append(Problem(path, line, f"{key}.url", f"must be an http:// or https:// URL (got {url!r})"))
-        doi = dict(fields).get("doi")
-        if doi is not None and not re.fullmatch(r"10\.\d{4,9}/[^\s<>\"]+", doi):
-            problems.append(Problem(path, line, f"{key}.doi", f"must be a bare DOI such as 10.18653/v1/N19-1423 (got {doi!r})"))
-        eprint = dict(fields).get("eprint")
+            if name not in values:
+                entry_problems.append(Problem(path, line, f"{key}.{name}", "is required but missing"))
+        if not authors and not any(field in values for field in ("organization", "institution", "howpublished", "publisher", "editor")) and entry.type.lower() != "misc":
+            entry_problems.append(Problem(path, line, f"{key}.author", "is required but missing"))
+        url = values.get("url")
+        if url is not None and not re.match(r"https?://", url):
+            entry_problems.append(Problem(path, line, f"{key}.url", f"must be an http:// or https:// URL (got {_show(url)})"))
+        elif url is not None and not (_URL_RE.match(url) and _balanced(url)):
+            entry_problems.append(Problem(path, line, f"{key}.url", f"must not contain spaces, quotes, [ ] or unbalanced parentheses; percent-encode them, e.g. %29 for ) (got {_show(url)})"))
+        doi = values.get("doi")
+        if doi is not None and not (_DOI_RE.match(doi) and _balanced(doi)):
+            entry_problems.append(Problem(path, line, f"{key}.doi", f"must be a bare DOI such as 10.18653/v1/N19-1423, of letters, digits, - . _ ; : / and balanced ( ) (got {_show(doi)})"))
+        eprint = values.get("eprint")
         if eprint is not None and not _ARXIV_RE.match(eprint):
-            problems.append(Problem(path, line, f"{key}.eprint", f"must be an arXiv id such as 2304.08485 (got {eprint!r})"))
-        year = dict(fields).get("year", "")
+            entry_problems.append(Problem(path, line, f"{key}.eprint", f"must be an arXiv id such as 2304.08485 (got {_show(eprint)})"))
+        year = values.get("year", "")
         if year and "year" not in pending and not re.fullmatch(r"\d{4}", year):
-            problems.append(Problem(path, line, f"{key}.year", f"must be a four-digit year (got {year!r})"))
+            entry_problems.append(Problem(path, line, f"{key}.year", f"must be a four-digit year (got {_show(year)})"))
+        authors_seen += len(entry.persons.get("author", [])) + len(entry.persons.get("editor", []))
+        if authors_seen > MAX_AUTHORS:
+            if authors_seen - len(authors) <= MAX_AUTHORS:
+                entry_problems.append(Problem(path, line, f"{key}.author", f"brings the bibliography past {MAX_AUTHORS:,} authors in all; end long author lists with 'and others'"))
+        elif not entry_problems and not pending:
+            why = _format_problem(entry)
+            if why:
+                entry_problems.append(Problem(path, line, key, f"cannot be formatted for the reference list: {why}"))
+        problems += entry_problems
         references[key] = Reference(key, entry.type.lower(), line, fields, authors, text[slice(*spans.get(key, (0, 0)))].strip())
     return references, problems
 
 
-__all__ = ["MAX_BYTES", "Reference", "parse_bibliography"]
+__all__ = ["BIB_MAX_BYTES", "MAX_BYTES", "Reference", "parse_bibliography"]

@@ -2,11 +2,13 @@
 
 Contributor files are untrusted, so the loader is deliberately narrower than YAML:
 no anchors or aliases (no "billion laughs"), no tags beyond the plain scalar, list and
-mapping types, no duplicate keys, UTF-8 only, and at most MAX_BYTES per file.
+mapping types, no duplicate keys, one document, UTF-8 only, at most MAX_BYTES per file,
+MAX_DEPTH levels of nesting, MAX_NODES values, and numbers that JSON can carry exactly.
 Dates stay strings (the schema checks their form) and yes/no/on/off stay strings too.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +22,8 @@ from atlas.problems import Problem
 MAX_BYTES = 256 * 1024
 MAX_DEPTH = 20
 MAX_NODES = 20_000
+# Integers beyond 2**53 lose precision in JSON readers (JavaScript), so the exports could not carry them.
+MAX_INT = 2**53
 
 Key = tuple[str | int, ...]
 
@@ -71,6 +75,130 @@ class _Composer(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, ya
         return super().compose_node(parent, index)
 
 
+def _events(text: str) -> Any:
+    """The parse events of ``text``; the event parsers are iterative, so any nesting is safe here."""
+    if _FastParser is not None:
+        parser = _FastParser(text)
+        try:
+            while True:
+                event = parser.get_event()
+                if event is None:
+                    return
+                yield event
+        finally:
+            parser.dispose()
+    else:  # pragma: no cover
+        parser = _Composer(text)
+        while parser.check_event():
+            yield parser.get_event()
+
+
+def _scan(text: str, path: str) -> list[Problem]:
+    """Refuse aliases, deep nesting, too many values and extra documents before composing.
+
+    Composing a node tree recurses (in C, for libyaml), so a file nested thousands of levels
+    deep would crash the process; walking the events first keeps every check bounded.
+    """
+    # One frame per open collection: [is_mapping, key or index, expecting a key]
+    stack: list[list[Any]] = []
+    documents = 0
+    values = 0
+    for event in _events(text):
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                return [Problem(path, event.start_mark.line + 1, "yaml", "a second YAML document starts here ('---'); a model file holds one mapping of fields")]
+            continue
+        if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
+            continue
+        if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            stack.pop()
+            _advance(stack)
+            continue
+        line = event.start_mark.line + 1
+        is_key = bool(stack) and stack[-1][0] and stack[-1][2]
+        key = _path(stack)
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            return [Problem(path, line, _field(key), "anchors and aliases (&name, *name) are not allowed; write the value out in full")]
+        if not is_key:
+            values += 1
+            if values > MAX_NODES:
+                return [Problem(path, line, _field(key), f"the file has more than {MAX_NODES:,} values")]
+            if len(key) > MAX_DEPTH:
+                return [Problem(path, line, _field(key), f"nesting is deeper than {MAX_DEPTH} levels")]
+        if isinstance(event, yaml.ScalarEvent):
+            if is_key:
+                stack[-1][1], stack[-1][2] = event.value, False
+            else:
+                _advance(stack)
+        else:
+            stack.append([isinstance(event, yaml.MappingStartEvent), None if isinstance(event, yaml.MappingStartEvent) else 0, True])
+    return []
+
+
+def _path(stack: list[list[Any]]) -> Key:
+    key: list[str | int] = []
+    for index, (is_mapping, part, expecting_key) in enumerate(stack):
+        if is_mapping and (expecting_key or part is None):
+            if index == len(stack) - 1:
+                break
+            part = "?"
+        key.append(part)
+    return tuple(key)
+
+
+def _advance(stack: list[list[Any]]) -> None:
+    """A node is complete: move its parent on to the next key or item."""
+    if not stack:
+        return
+    frame = stack[-1]
+    if not frame[0]:
+        frame[1] += 1
+    elif frame[2]:  # a complex key ended; its value comes next
+        frame[1], frame[2] = "?", False
+    else:
+        frame[2] = True
+
+
+# Contexts of libyaml's errors, as a contributor would name them.
+_CONTEXTS = {
+    "while parsing a flow sequence": "the [ ] list",
+    "while parsing a flow mapping": "the { } mapping",
+    "while parsing a block mapping": "the block of fields",
+    "while parsing a block collection": "the list",
+    "while scanning a quoted scalar": "the quoted text",
+}
+
+
+def _syntax_message(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
+    """Line and message for a YAML syntax error, with the likely fix where one is known."""
+    mark = exc.problem_mark or exc.context_mark
+    lines = text.splitlines()
+    # At the end of the file libyaml points one line past the last one.
+    line = min(mark.line + 1, max(len(lines), 1)) if mark else 1
+    source_line = lines[line - 1] if 0 < line <= len(lines) else ""
+    problem = exc.problem or exc.context or "invalid YAML"
+    context = _CONTEXTS.get(exc.context or "", "")
+    start = exc.context_mark.line + 1 if exc.context_mark else line
+    if "\t" in source_line[: len(source_line) - len(source_line.lstrip())] or "'\\t'" in problem:
+        return line, "tabs are not allowed for indentation; use spaces"
+    if problem.startswith("did not find expected ',' or"):
+        closing = problem[-2]
+        return line, f"{context} that starts on line {start} is not closed with {closing}, or two of its items lack a comma between them"
+    if context == "the quoted text" and "end of stream" in problem:
+        return start, f"the quoted text that starts on line {start} is never closed; add the closing quote"
+    if problem.startswith("mapping values are not allowed"):
+        return line, "unexpected ': '; a value that contains ': ' must be put in quotes, e.g. summary: \"Note: ...\""
+    if problem == "did not find expected key":
+        tip = "a value that contains a quote needs the other kind around it, e.g. name: \"it's\"" if re.search(r":\s*['\"]", source_line) else "check the indentation of this line"
+        return line, f"expected a field name here, inside {context or 'the mapping'} that starts on line {start}; {tip}"
+    if problem.startswith("found character that cannot start any token") and mark is not None and mark.column < len(source_line):
+        return line, f"a value cannot start with {source_line[mark.column]!r}; put the value in quotes"
+    if context and start != line:
+        return line, f"{problem}, in {context} that starts on line {start}"
+    return line, problem
+
+
 class _Refused(Exception):
     def __init__(self, line: int, message: str) -> None:
         self.line = line
@@ -93,10 +221,10 @@ class Document:
         return 1
 
 
-def decode(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
+def decode(raw: bytes, path: str, limit: int = MAX_BYTES) -> tuple[str | None, list[Problem]]:
     """Bytes to text, refusing oversized files, byte-order marks and non-UTF-8."""
-    if len(raw) > MAX_BYTES:
-        return None, [Problem(path, 1, "file", f"is {len(raw):,} bytes; the limit is {MAX_BYTES:,} bytes (256 KiB)")]
+    if len(raw) > limit:
+        return None, [Problem(path, 1, "file", f"is {len(raw):,} bytes; the limit is {limit:,} bytes ({limit // 1024:,} KiB)")]
     if raw.startswith(b"\xef\xbb\xbf"):
         return None, [Problem(path, 1, "file", "starts with a UTF-8 byte-order mark; save the file as UTF-8 without BOM")]
     try:
@@ -109,27 +237,33 @@ def decode(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
     return text, []
 
 
+# Characters YAML does not allow in a stream (it allows tab, line feed, carriage return and NEL).
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+
+
 def parse_yaml(text: str, path: str) -> tuple[Document | None, list[Problem]]:
     """Parse one YAML document safely, returning the data with a line for each path."""
+    found = _UNPRINTABLE.search(text)
+    if found:
+        line = text.count("\n", 0, found.start()) + 1
+        return None, [Problem(path, line, "file", f"contains the control character U+{ord(found.group()):04X}, which YAML does not allow; remove it")]
     try:
+        refused = _scan(text, path)
+        if refused:
+            return None, refused
         if _FastParser is not None:
             fast = type("_Fast", (_FastParser, _Resolver), {})(text)
             try:
                 node = fast.get_single_node()
             finally:
                 fast.dispose()
-        else:
+        else:  # pragma: no cover
             node = _Composer(text).get_single_node()
-    except _Refused as exc:
+    except _Refused as exc:  # pragma: no cover (the scan refuses aliases first)
         return None, [Problem(path, exc.line, "yaml", exc.message)]
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        what = exc.problem or exc.context or "invalid YAML"
-        source_line = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
-        if "\t" in source_line[: len(source_line) - len(source_line.lstrip())] or "'\\t'" in what:
-            what = "tabs are not allowed for indentation; use spaces"
-        return None, [Problem(path, line, "yaml", f"syntax error: {what}")]
+        line, message = _syntax_message(exc, text)
+        return None, [Problem(path, line, "yaml", f"syntax error: {message}")]
     except yaml.YAMLError as exc:
         return None, [Problem(path, 1, "yaml", f"syntax error: {exc}")]
     if node is None:
@@ -157,9 +291,14 @@ def load_file(file: Path, display: str) -> tuple[Document | None, list[Problem]]
 
 
 def _field(key: Key) -> str:
+    """A path as contributors write it, with over-long key names shortened."""
     out = ""
     for part in key:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            name = part if len(part) <= 60 else part[:57] + "..."
+            out += f".{name}" if out else name
     return out or "(top level)"
 
 
@@ -183,13 +322,14 @@ def _build(node: Node, key: Key, lines: dict[Key, int], problems: list[Problem],
         problems.append(Problem(path, line, _field(key), f"nesting is deeper than {MAX_DEPTH} levels"))
         return None
     if node.tag not in ALLOWED_TAGS:
-        problems.append(Problem(path, line, _field(key), f"YAML tag {node.tag!r} is not allowed; write plain values"))
+        shown = "!!" + node.tag[len("tag:yaml.org,2002:"):] if node.tag.startswith("tag:yaml.org,2002:") else node.tag
+        problems.append(Problem(path, line, _field(key), f"the YAML tag {shown} is not allowed; write a plain value"))
         return None
     if isinstance(node, MappingNode):
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode) or key_node.tag not in (_STR, _INT, _BOOL, _NULL, _FLOAT):
-                problems.append(Problem(path, key_node.start_mark.line + 1, _field(key), "mapping keys must be plain names"))
+                problems.append(Problem(path, key_node.start_mark.line + 1, _field(key), "keys must be plain names such as kind, not lists or mappings"))
                 continue
             name = str(key_node.value)
             child = key + (name,)
@@ -210,10 +350,27 @@ def _build(node: Node, key: Key, lines: dict[Key, int], problems: list[Problem],
         return None
     if node.tag == _BOOL:
         return value.lower() == "true"
+    digits = value.replace("_", "")
     if node.tag == _INT:
-        return int(value.replace("_", ""))
-    try:
-        return float(value.replace("_", ""))
-    except ValueError:
-        problems.append(Problem(path, line, _field(key), f"{value!r} is not a number"))
+        number = int(digits) if re.fullmatch(r"[-+]?[0-9]{1,20}", digits) else None
+        if number is None and not re.fullmatch(r"[-+]?[0-9]+", digits):
+            problems.append(Problem(path, line, _field(key), f"{_short(value)} is not a whole number"))
+        elif number is None or abs(number) > MAX_INT:
+            problems.append(Problem(path, line, _field(key), f"{_short(value)} is too large; whole numbers must be at most 2^53 ({MAX_INT:,})"))
+        else:
+            return number
         return None
+    try:
+        number = float(digits)
+    except ValueError:
+        problems.append(Problem(path, line, _field(key), f"{_short(value)} is not a number"))
+        return None
+    if not math.isfinite(number):
+        problems.append(Problem(path, line, _field(key), f"{_short(value)} is not a finite number"))
+        return None
+    return number
+
+
+def _short(value: str) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."

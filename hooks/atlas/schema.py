@@ -107,8 +107,12 @@ def _message(error: ValidationError) -> tuple[Key, str]:
         return key, f"must be one of: {', '.join(options)} (got {_show(value)}){tip}"
     if kind == "type":
         wanted = sub["type"] if isinstance(sub["type"], str) else sub["type"][0]
-        return key, f"must be {_TYPE_NAMES[wanted]} (got {_TYPE_NAMES[_type_of(value)]} {_show(value)})"
+        got = _type_of(value)
+        shown = _show(value) if got in ("boolean", "null") else f"{_TYPE_NAMES[got]} {_show(value)}"
+        return key, f"must be {_TYPE_NAMES[wanted]} (got {shown})"
     if kind == "pattern":
+        if hint and "URL" in hint and isinstance(value, str) and value.lower().startswith(("http://", "https://")):
+            return key, f"must be a URL without spaces, quotes, < > ` or backslashes; percent-encode them, e.g. %20 for a space (got {_show(value)})"
         return key, f"must be {hint or 'in the documented form'} (got {_show(value)})"
     if kind == "propertyNames":
         return key, f"{_show(value)} is not a valid name: must be {hint or 'a valid name'}"

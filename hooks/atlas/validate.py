@@ -84,7 +84,8 @@ class Paths:
 
 def name_key(text: str) -> str:
     """Fold case, width, look-alike letters and punctuation so near-identical names collide."""
-    folded = unicodedata.normalize("NFKC", text).translate(CONFUSABLES).casefold()
+    visible = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")  # zero-width and bidi marks
+    folded = unicodedata.normalize("NFKC", visible).translate(CONFUSABLES).casefold()
     folded = "".join(ch for ch in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(ch))
     return re.sub(r"[\s\-_.·,'()/+:&]+", "", folded)
 
@@ -114,7 +115,8 @@ def _normalize_years(document: Document) -> None:
     if isinstance(data, dict):
         if isinstance(data.get("released"), int) and not isinstance(data.get("released"), bool):
             data["released"] = str(data["released"])
-        for variant in data.get("variants") or []:
+        variants = data.get("variants")
+        for variant in variants if isinstance(variants, list) else []:
             if isinstance(variant, dict) and isinstance(variant.get("released"), int) and not isinstance(variant.get("released"), bool):
                 variant["released"] = str(variant["released"])
 
@@ -131,19 +133,38 @@ def _strings(value: Any, key: tuple = ()) -> Iterable[tuple[tuple, str]]:
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# Characters that show nothing; in a name they would make look-alike duplicates.
+_INVISIBLE = re.compile(r"[\u00ad\u034f\u061c\u115f\u1160\u180e\u200b-\u200f\u2060-\u2064\u3164\ufeff\uffa0]")
 
 
-def _text_problems(document: Document) -> list[Problem]:
-    """Line breaks only in description; no control or bidi-override characters anywhere."""
+def _short(text: str) -> str:
+    shown = repr(text)
+    return shown if len(shown) <= 60 else shown[:57] + "..."
+
+
+def _codepoint(char: str) -> str:
+    """'U+202E (right-to-left override)'; control characters have no Unicode name."""
+    return f"U+{ord(char):04X} ({unicodedata.name(char, 'a control character').lower()})"
+
+
+def _text_problems(document: Document, skip: set[str] = frozenset()) -> list[Problem]:
+    """Line breaks only in description; no control, bidi-override or invisible characters elsewhere."""
     problems = []
     for key, value in _strings(document.data):
         field = schema.field_name(key)
-        if key and key[0] == "description":
-            if _CONTROL.search(value.replace("\t", "")):
-                problems.append(Problem(document.path, document.line(key), field, "contains a control or bidirectional-override character"))
+        if field in skip:  # the schema already said what is wrong with it
             continue
-        if "\n" in value.rstrip("\n") or _CONTROL.search(value) or value.endswith("\n"):
-            problems.append(Problem(document.path, document.line(key), field, "must be on one line, without control characters"))
+        if key and key[0] == "description":
+            found = _CONTROL.search(value.replace("\t", ""))
+            if found:
+                problems.append(Problem(document.path, document.line(key), field, f"contains {_codepoint(found.group())}; control and text-direction characters are not allowed"))
+            continue
+        if "\n" in value:
+            problems.append(Problem(document.path, document.line(key), field, "must be on one line"))
+        elif _CONTROL.search(value):
+            problems.append(Problem(document.path, document.line(key), field, f"contains {_codepoint(_CONTROL.search(value).group())}; control and text-direction characters are not allowed"))
+        elif _INVISIBLE.search(value):
+            problems.append(Problem(document.path, document.line(key), field, f"contains {_codepoint(_INVISIBLE.search(value).group())}; invisible characters are allowed only in a model's description"))
     return problems
 
 
@@ -241,7 +262,8 @@ def _load_mapping_file(path: Path, paths: Paths, schema_name: str) -> tuple[Docu
         return None, problems
     if not isinstance(document.data, dict):
         return None, [Problem(display, 1, "(top level)", "must be a mapping of id to record")]
-    return document, schema.check(document, schema_name)
+    problems = schema.check(document, schema_name)
+    return document, problems + _text_problems(document, {p.field for p in problems})
 
 
 def _cycles(graph: dict[str, tuple[str, ...]]) -> list[list[str]]:
@@ -320,7 +342,7 @@ def load_catalog(root: Path, only: Iterable[Path] | None = None, extra: Iterable
         for key, value in tech_doc.data.items():
             techniques[key] = Technique(id=key, name=value["name"], category=value["category"], summary=value["summary"], aliases=tuple(value.get("aliases") or ()), references=tuple(value.get("references") or ()))
             for index, ref in enumerate(value.get("references") or ()):
-                if ref not in references:
+                if ref not in references and not bib_problems:
                     problems.append(Problem(tech_doc.path, tech_doc.line((key, "references", index)), f"{key}.references[{index}]", f"unknown BibTeX key {ref!r}{_suggest(ref, references)}"))
 
     files = sorted(paths.models.glob("*")) if paths.models.exists() else []
@@ -334,8 +356,13 @@ def load_catalog(root: Path, only: Iterable[Path] | None = None, extra: Iterable
             problems.append(Problem(display, 1, "file", "model files must end in .yaml" + ("; rename it to .yaml" if file.suffix == ".yml" else "")))
             continue
         model_id = file.stem
-        if not ID_RE.match(model_id) or len(model_id) > 64:
-            problems.append(Problem(display, 1, "id", f"file name {model_id!r} is not a valid id: use lowercase letters, digits and single hyphens, e.g. 'llava-1-5'"))
+        if len(model_id) > 64:
+            problems.append(Problem(display, 1, "id", f"file name {_short(model_id)} is {len(model_id)} characters long; an id has at most 64"))
+            continue
+        if not ID_RE.match(model_id):
+            odd = sorted({f"{ch!r} {_codepoint(ch)}" for ch in model_id if not ch.isascii()})
+            why = f"; it contains the non-ASCII character {odd[0]}" if odd else ""
+            problems.append(Problem(display, 1, "id", f"file name {model_id!r} is not a valid id: use lowercase letters, digits and single hyphens, e.g. 'llava-1-5'{why}"))
             continue
         if model_id in documents:
             problems.append(Problem(display, 1, "id", f"duplicate id: {documents[model_id].path} already defines {model_id!r}"))
@@ -351,7 +378,8 @@ def load_catalog(root: Path, only: Iterable[Path] | None = None, extra: Iterable
         placeholders = _placeholder_problems(document)
         # A placeholder is reported once, as a placeholder, not also as a schema violation.
         pending = {p.field for p in placeholders}
-        found = schema.check(document, "model") + _text_problems(document)
+        found = schema.check(document, "model")
+        found += _text_problems(document, {p.field for p in found})
         schema_problems = [p for p in found if p.field not in pending]
         # A TODO where a list or mapping belongs would mislead the cross-checks below.
         misplaced = any(p.field in pending and p.message.startswith(("must be a list", "must be a mapping")) for p in found)
@@ -365,7 +393,9 @@ def load_catalog(root: Path, only: Iterable[Path] | None = None, extra: Iterable
                     problems.append(Problem(display, document.line((field,)), field, f"{value!r} is not a real date: {why}"))
                 elif value > today().isoformat()[: len(value)]:
                     problems.append(Problem(display, document.line((field,)), field, f"{value!r} is in the future"))
-        for index, variant in enumerate(data.get("variants") or []):
+        # The schema may have refused "variants"; it is read here only if it is a list.
+        variants = data.get("variants") if isinstance(data.get("variants"), list) else []
+        for index, variant in enumerate(variants):
             value = variant.get("released") if isinstance(variant, dict) else None
             if isinstance(value, str) and re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value) and date_problem(value):
                 problems.append(Problem(display, document.line(("variants", index, "released")), f"variants[{index}].released", f"{value!r} is not a real date: {date_problem(value)}"))

@@ -1,7 +1,8 @@
 """Contributor Markdown (the `description` field) -> sanitized HTML.
 
 Allowed: paragraphs, emphasis, inline code and code blocks, lists, block quotes,
-headings of level 3-4, and http(s) links. Raw HTML is shown as text, not interpreted.
+headings of level 3-4, and absolute http(s) links (a relative or other link keeps its
+text and loses its target). Raw HTML is shown as text, not interpreted; images are dropped.
 Only fenced code and sane lists are enabled here, so attr_list ({: onclick=...}), snippets (--8<--)
 and templates ({{ }}) have no effect; the result is then sanitized with nh3 as a
 second line of defence.
@@ -37,6 +38,7 @@ def to_html(text: str) -> str:
         url_schemes=URL_SCHEMES,
         link_rel="nofollow noopener noreferrer",
         strip_comments=True,
+        url_relative="deny",
     )
 
 

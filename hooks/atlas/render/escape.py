@@ -8,6 +8,7 @@ the browser can read them as syntax. The text still displays exactly as written.
 from __future__ import annotations
 
 import html
+import json
 import re
 
 from markupsafe import Markup
@@ -17,6 +18,16 @@ _PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
 _MARKDOWN_SYNTAX = re.compile(r"([\\`*_\[\]<>|~$&])")
 _TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
 _ATTRIBUTE = re.compile(r'="([^"]*)"')
+_WEB_URL = re.compile(r"^https?://[^\s<>\"'`\\]+$", re.IGNORECASE)
+# Inside <script>, these could end the element or the string; JSON allows them escaped.
+_SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+_BIBKEY = re.compile(r"^[A-Za-z][A-Za-z0-9_:-]*$")
+
+
+class UnsafeValue(ValueError):
+    """A value that validation should have refused reached a renderer."""
 
 
 def _entity(match: re.Match[str]) -> str:
@@ -53,3 +64,30 @@ def inert_html(fragment: str) -> Markup:
 def attribute(text: object) -> str:
     """Text for an HTML attribute value that a template does not escape itself."""
     return html.escape(str(text), quote=True)
+
+
+def url(text: object) -> Markup:
+    """An http(s) URL for an href, inert; anything else raises UnsafeValue (the renderer checks itself)."""
+    value = str(text)
+    if not _WEB_URL.match(value):
+        raise UnsafeValue(f"refusing to link to {value[:80]!r}: only http:// and https:// URLs are rendered")
+    return inert(value)
+
+
+def bibkey(text: str) -> str:
+    """A BibTeX key for a [@key] citation; anything else raises UnsafeValue."""
+    if not _BIBKEY.match(text):
+        raise UnsafeValue(f"refusing to cite {text[:80]!r}: not a BibTeX key")
+    return text
+
+
+def fence(content: str) -> str:
+    """A code fence longer than any run of backticks in ``content``, so it cannot be closed early."""
+    longest = max((len(run) for run in re.findall(r"`+", content)), default=0)
+    return "`" * max(3, longest + 1)
+
+
+def script_json(data: object) -> Markup:
+    """JSON for an inline <script type="application/json">: no text in it can close the element."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return Markup("".join(_SCRIPT_UNSAFE.get(char, char) for char in text))

@@ -8,8 +8,8 @@ import yaml
 from markupsafe import Markup
 
 from atlas.records import KIND_LABELS, ORG_TYPE_LABELS, Catalog, sort_models
-from atlas.render.escape import attribute, inert
 from atlas.render.catalog_table import catalog_table
+from atlas.render.escape import attribute, inert, url
 from atlas.render.tables import models_table
 from atlas.render.templating import md_link
 
@@ -25,7 +25,8 @@ CATEGORY_LABELS = {
 
 
 def _front(title: str, description: str, hide_toc: bool = False, searchable: bool = True) -> str:
-    data: dict[str, object] = {"title": title, "description": attribute(description)}
+    # Material prints both unescaped (see model_page.front_matter).
+    data: dict[str, object] = {"title": attribute(title), "description": attribute(description)}
     if hide_toc:
         data["hide"] = ["toc"]
     if not searchable:
@@ -70,7 +71,7 @@ def organization_page(org_id: str, catalog: Catalog) -> str:
     if org.parent:
         facts.append(f"**Part of:** {md_link(catalog.organizations[org.parent].name, f'organizations/{org.parent}.md', here)}")
     if org.website:
-        facts.append(f'**Website:** <a href="{inert(org.website)}" rel="nofollow noopener">{inert(org.website)}</a>')
+        facts.append(f'**Website:** <a href="{url(org.website)}" rel="nofollow noopener">{inert(org.website)}</a>')
     body = f"# {inert(org.name)}\n\n" + " · ".join(facts) + "\n\n"
     body += f"## Models ({len(models)})\n\n" + (models_table(models, catalog, here, ("name", "released", "kind", "modalities", "parameters", "weights")) if models else "No catalog model yet.\n")
     return _front(org.name, f"Models developed by {org.name} in the MM-LLM Atlas.") + body

@@ -113,7 +113,7 @@ def graph_svg(catalog: Catalog, nodes: set[str], graph_edges: list[Edge], root: 
         for index, node in enumerate(column):
             box[node] = (x_of[key], ROW_GAP + offset + index * (NODE_H + ROW_GAP), widths[key])
     out = [
-        f'<svg class="atlas-lineage" role="group" aria-label="{inert(title)}" viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" height="{height:.0f}" xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">',
+        f'<svg class="atlas-lineage" role="group" aria-label="Lineage graph" viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" height="{height:.0f}" xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">',
         f"<title>{inert(title)}</title>",
     ]
     for edge in graph_edges:

@@ -8,7 +8,7 @@ from markupsafe import Markup
 
 from atlas.records import KIND_LABELS, PART_LABELS, Catalog, Model, human_date
 from atlas.render.description import to_inert_html
-from atlas.render.escape import attribute, inert
+from atlas.render.escape import attribute, bibkey, fence, inert, url
 from atlas.render.lineage import neighbourhood
 from atlas.render.templating import md_link, render
 
@@ -24,8 +24,8 @@ def model_src(model_id: str) -> str:
 def citation(ref: str) -> Markup:
     """A BibTeX key as a citation for mkdocs-bibtex, or a URL as a link."""
     if ref.startswith(("http://", "https://")):
-        return Markup(f'<a href="{inert(ref)}" rel="nofollow noopener">{inert(_host(ref))}</a>')
-    return Markup(f"[@{ref}]")
+        return Markup(f'<a href="{url(ref)}" rel="nofollow noopener">{inert(_host(ref))}</a>')
+    return Markup(f"[@{bibkey(ref)}]")
 
 
 def _host(url: str) -> str:
@@ -45,10 +45,11 @@ def report_url(model: Model) -> str:
 
 def front_matter(model: Model) -> str:
     data = {
-        "title": model.name,
+        # Material prints page.meta.title and .description unescaped: in <title>, the
+        # header, the tags listing and an attribute, so both are HTML-escaped here.
+        "title": attribute(model.name),
         "report_url": report_url(model),
         "search": {"boost": 3},
-        # Material prints page.meta.description unescaped inside an attribute.
         "description": attribute(model.summary),
         "tags": tags(model),
     }
@@ -102,5 +103,6 @@ def model_page(model: Model, catalog: Catalog, site_url: str, year: str) -> str:
         results=[(r, citation(r.source)) for r in model.results],
         sources=sources,
         cite_entry=Markup(cite_entry(model, site_url, year)),
+        cite_fence=Markup(fence(cite_entry(model, site_url, year))),
         neighbourhood=Markup(neighbourhood(catalog, model.id, ROOT_FROM_MODEL) or ""),
     )

@@ -12,7 +12,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from atlas.render.escape import inert
+from atlas.render.escape import inert, url
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -52,6 +52,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["inert"] = inert
     env.filters["join"] = join
+    env.filters["web_url"] = url
     return env
 
 
