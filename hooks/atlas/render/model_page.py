@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 import yaml
 from markupsafe import Markup
 
+from atlas.bibliography import Reference
 from atlas.records import KIND_LABELS, PART_LABELS, Catalog, Model, human_date
 from atlas.render.description import to_inert_html
 from atlas.render.escape import attribute, bibkey, fence, inert, url
@@ -21,10 +22,24 @@ def model_src(model_id: str) -> str:
     return f"models/{model_id}.md"
 
 
-def citation(ref: str) -> Markup:
-    """A BibTeX key as a citation for mkdocs-bibtex, or a URL as a link."""
+def short_label(reference: Reference) -> str:
+    """'Liu et al. 2023' style label: first author's family name (or the organization) and year."""
+    if reference.authors:
+        first = reference.authors[0]
+        family = first if first.startswith("{") else first.split(",", 1)[0] if "," in first else first.split()[-1]
+        family = family.replace("{", "").replace("}", "")
+        label = family + (" et al." if len(reference.authors) > 1 else "")
+    else:
+        label = (reference.get("organization") or reference.get("institution") or reference.get("publisher") or reference.key).replace("{", "").replace("}", "")
+    return f"{label} {reference.get('year')}".strip()
+
+
+def citation(ref: str, references: dict[str, Reference] | None = None) -> Markup:
+    """A BibTeX key as a labelled citation for mkdocs-bibtex, or a URL as a link."""
     if ref.startswith(("http://", "https://")):
         return Markup(f'<a href="{url(ref)}" rel="nofollow noopener">{inert(_host(ref))}</a>')
+    if references and ref in references:
+        return Markup(f"{inert(short_label(references[ref]))} [@{bibkey(ref)}]")
     return Markup(f"[@{bibkey(ref)}]")
 
 
@@ -81,11 +96,12 @@ def model_page(model: Model, catalog: Catalog, site_url: str, year: str) -> str:
     for name, values in model.parts:
         shown = [model_link(v) if catalog.has_model(v) else inert(v) for v in values]
         parts.append((PART_LABELS[name], shown))
-    sources = [(s.field, citation(s.ref), s.note) for s in model.sources]
+    refs = catalog.references
+    sources = [(s.field, citation(s.ref, refs), s.note) for s in model.sources]
     listed = {s.field for s in model.sources}
     if "references" not in listed:
-        sources.insert(0, ("primary source", citation(model.references[0]), None))
-    sources += [("further reading", citation(ref), None) for ref in model.references[1:]]
+        sources.insert(0, ("primary source", citation(model.references[0], refs), None))
+    sources += [("further reading", citation(ref, refs), None) for ref in model.references[1:]]
     return render(
         "model_page.md.j2",
         model=model,
@@ -100,7 +116,7 @@ def model_page(model: Model, catalog: Catalog, site_url: str, year: str) -> str:
         used_by=[model_link(m) for m in model.used_by],
         technique_names=[catalog.techniques[t] for t in model.techniques],
         techniques=[(md_link(catalog.techniques[t].name, f"techniques/{t}.md", here), catalog.techniques[t].summary) for t in model.techniques],
-        results=[(r, citation(r.source)) for r in model.results],
+        results=[(r, citation(r.source, refs)) for r in model.results],
         sources=sources,
         cite_entry=Markup(cite_entry(model, site_url, year)),
         cite_fence=Markup(fence(cite_entry(model, site_url, year))),
