@@ -9,7 +9,7 @@ from pybtex.database import BibliographyData, BibliographyDataError
 from pybtex.database.input.bibtex import Parser
 from pybtex.scanner import PybtexSyntaxError
 
-from atlas.load import MAX_BYTES, decode
+from atlas.load import BIB_MAX_BYTES, MAX_BYTES, decode
 from atlas.problems import Problem
 
 _ENTRY_RE = re.compile(r"^[ \t]*@([A-Za-z]+)[ \t]*[{(][ \t]*([^,\s]*)", re.MULTILINE)
@@ -52,7 +52,7 @@ class Reference:
 
 def parse_bibliography(raw: bytes, path: str) -> tuple[dict[str, Reference], list[Problem]]:
     """All entries of a .bib file by key, and every problem found in it."""
-    text, problems = decode(raw, path)
+    text, problems = decode(raw, path, BIB_MAX_BYTES)
     if text is None:
         return {}, problems
     starts: dict[str, list[int]] = {}
