@@ -16,10 +16,12 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
+from atlas.glossary import parse_abbreviations
 from atlas.render.directives import DirectiveError, expand
 from atlas.render.exports import models_csv, models_json
 from atlas.site import NAV_PAGES, edit_path, generated_pages
 from atlas.validate import load_catalog
+from bibtex_once import format_once, share_parse
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -28,7 +30,10 @@ if TYPE_CHECKING:
 
 # The repository root; tests point ATLAS_ROOT at a fixture catalog instead.
 ROOT = Path(os.environ.get("ATLAS_ROOT") or Path(__file__).resolve().parents[1]).resolve()
+# Site-wide abbreviations, relative to docs_dir, given to the abbr extension as its glossary.
+GLOSSARY = "includes/abbreviations.md"
 _state: dict[str, Any] = {}
+share_parse()
 
 
 def build_year() -> str:
@@ -38,17 +43,27 @@ def build_year() -> str:
     return str(moment.year)
 
 
+@event_priority(100)  # before mkdocs-bibtex, which then reuses this parse of references.bib
 def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
-    catalog, problems = load_catalog(ROOT)
+    catalog, problems = load_catalog(ROOT, cache_dir=Path(os.environ.get("ATLAS_CACHE_DIR") or ROOT / ".cache"))
     if problems:
         lines = "\n".join(str(p) for p in problems)
         raise PluginError(f"The catalog has {len(problems)} problem(s); fix them and build again:\n{lines}")
     _state["catalog"] = catalog
     _state["site_url"] = config.site_url or "/"
+    glossary = Path(config.docs_dir) / GLOSSARY
+    if "abbr" in config.markdown_extensions and glossary.is_file():
+        # Parsed once here rather than appended to every page, which cost most of the render time.
+        try:
+            abbreviations = parse_abbreviations(glossary.read_text(encoding="utf-8"), f"docs/{GLOSSARY}")
+        except ValueError as exc:
+            raise PluginError(str(exc)) from None
+        config.mdx_configs.setdefault("abbr", {})["glossary"] = abbreviations
     return config
 
 
 def on_files(files: Files, config: MkDocsConfig, **kwargs: Any) -> Files:
+    format_once(config)
     catalog = _state["catalog"]
     for src_uri, content in generated_pages(catalog, _state["site_url"], build_year()).items():
         file = File.generated(config, src_uri, content=content)

@@ -5,6 +5,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,8 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 VALID = FIXTURES / "valid"
 INVALID = FIXTURES / "invalid"
 MKDOCS = [sys.executable, "-m", "mkdocs"]
+# Builds and validate.py cache per-file results; keep them out of the fixture folders.
+os.environ.setdefault("ATLAS_CACHE_DIR", tempfile.mkdtemp(prefix="atlas-test-cache-"))
 
 
 def overlay_case(case: Path, target: Path) -> Path:

@@ -3,12 +3,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
-import pybtex.errors
-from pybtex.database import BibliographyData, BibliographyDataError
-from pybtex.database.input.bibtex import Parser
-from pybtex.scanner import PybtexSyntaxError
-
+from atlas.cache import digest
 from atlas.load import BIB_MAX_BYTES, MAX_BYTES, decode
 from atlas.problems import Problem
 
@@ -50,6 +47,16 @@ class Reference:
         return ""
 
 
+# The last clean pybtex parse, keyed by the file's hash: the build hands it to mkdocs-bibtex
+# instead of letting the plugin parse the same file again (seconds at 10,000 entries).
+_LAST_PARSE: dict[bytes, Any] = {}
+
+
+def last_parse(raw: bytes) -> Any:
+    """pybtex's BibliographyData for ``raw`` if parse_bibliography parsed it without errors, else None."""
+    return _LAST_PARSE.get(digest(raw))
+
+
 def parse_bibliography(raw: bytes, path: str) -> tuple[dict[str, Reference], list[Problem]]:
     """All entries of a .bib file by key, and every problem found in it."""
     text, problems = decode(raw, path, BIB_MAX_BYTES)
@@ -74,6 +81,12 @@ def parse_bibliography(raw: bytes, path: str) -> tuple[dict[str, Reference], lis
         for line in lines[1:]:
             problems.append(Problem(path, line, key, f"duplicate BibTeX key (first defined on line {lines[0]})"))
 
+    # Imported here: a run whose bibliography comes from the cache never needs pybtex.
+    import pybtex.errors
+    from pybtex.database import BibliographyData, BibliographyDataError
+    from pybtex.database.input.bibtex import Parser
+    from pybtex.scanner import PybtexSyntaxError
+
     parser = Parser(wanted_entries=None)
     with pybtex.errors.capture() as captured:
         try:
@@ -88,6 +101,9 @@ def parse_bibliography(raw: bytes, path: str) -> tuple[dict[str, Reference], lis
         message = str(error).split(": ", 1)[-1] if isinstance(error, PybtexSyntaxError) else str(error)
         problems.append(Problem(path, line, "bibtex", f"syntax error: {message}"))
 
+    if not captured:
+        _LAST_PARSE.clear()
+        _LAST_PARSE[digest(raw)] = data
     references: dict[str, Reference] = {}
     for key, entry in data.entries.items():
         line = starts.get(key, [1])[0]

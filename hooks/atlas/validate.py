@@ -15,7 +15,8 @@ from typing import Any, Iterable
 
 from atlas import schema
 from atlas.bibliography import Reference, parse_bibliography
-from atlas.load import Document, load_file
+from atlas.cache import ResultCache, digest, engine_stamp
+from atlas.load import MAX_BYTES, Document, decode, parse_yaml
 from atlas.problems import Problem
 from atlas.records import (
     PART_NAMES,
@@ -198,16 +199,86 @@ def _build_model(model_id: str, document: Document) -> Model:
     )
 
 
-def _load_mapping_file(path: Path, paths: Paths, schema_name: str) -> tuple[Document | None, list[Problem]]:
+def _read(file: Path, display: str) -> tuple[bytes | None, list[Problem]]:
+    """The bytes of ``file``, up to one byte past the size limit."""
+    try:
+        with file.open("rb") as handle:
+            return handle.read(MAX_BYTES + 1), []
+    except OSError as exc:
+        return None, [Problem(display, 1, "file", f"cannot be read: {exc.strerror}")]
+
+
+# A checked file as plain data, so it can be cached: (data, lines, problems, passed the schema).
+Checked = tuple[Any, dict | None, tuple[tuple[str, int, str, str], ...], bool]
+
+
+def _check_mapping(raw: bytes, display: str, schema_name: str) -> Checked:
+    """Parse and schema-check organizations.yaml or techniques.yaml."""
+    text, problems = decode(raw, display)
+    document = None
+    if text is not None:
+        document, problems = parse_yaml(text, display)
+    if document is None:
+        return None, None, _plain(problems), False
+    if not isinstance(document.data, dict):
+        return None, None, _plain([Problem(display, 1, "(top level)", "must be a mapping of id to record")]), False
+    problems = schema.check(document, schema_name)
+    return document.data, document.lines, _plain(problems), not problems
+
+
+def _check_model(raw: bytes, display: str) -> Checked:
+    """Parse one model file and run the checks that need no other file."""
+    text, problems = decode(raw, display)
+    document = None
+    if text is not None:
+        document, problems = parse_yaml(text, display)
+    if document is None:
+        return None, None, _plain(problems), False
+    if not isinstance(document.data, dict):
+        return None, None, _plain([Problem(display, 1, "(top level)", "must be a mapping of fields, such as name: and kind:")]), False
+    _normalize_years(document)
+    problems = schema.check(document, "model") + _text_problems(document)
+    return document.data, document.lines, _plain(problems), not problems
+
+
+def _plain(problems: list[Problem]) -> tuple[tuple[str, int, str, str], ...]:
+    return tuple((p.path, p.line, p.field, p.message) for p in problems)
+
+
+def _checked(cache: ResultCache, kind: str, file: Path, display: str) -> tuple[Document | None, list[Problem], bool]:
+    """A file's document, problems and schema verdict, from the cache when its bytes are unchanged."""
+    raw, problems = _read(file, display)
+    if raw is None:
+        return None, problems, False
+    key = (kind, display, digest(raw))
+    result = cache.get(key)
+    if result is None:
+        result = _check_model(raw, display) if kind == "model" else _check_mapping(raw, display, kind)
+        cache.put(key, result)
+    data, lines, plain, passed = result
+    document = Document(display, data, lines) if lines is not None else None
+    return document, [Problem(*p) for p in plain], passed
+
+
+def _load_mapping_file(path: Path, paths: Paths, schema_name: str, cache: ResultCache) -> tuple[Document | None, list[Problem]]:
     display = paths.display(path)
     if not path.exists():
         return None, [Problem(display, 1, "file", "is missing")]
-    document, problems = load_file(path, display)
-    if document is None:
-        return None, problems
-    if not isinstance(document.data, dict):
-        return None, [Problem(display, 1, "(top level)", "must be a mapping of id to record")]
-    return document, schema.check(document, schema_name)
+    document, problems, _ = _checked(cache, schema_name, path, display)
+    return document, problems
+
+
+def _bibliography(raw: bytes, display: str, cache: ResultCache) -> tuple[dict[str, Reference], list[Problem]]:
+    """references.bib parsed, or its cached parse when the file is unchanged."""
+    key = ("bibliography", display, digest(raw))
+    stored = cache.get(key)
+    if stored is None:
+        references, problems = parse_bibliography(raw, display)
+        stored = (tuple(tuple(vars(r).values()) for r in references.values()), _plain(problems))
+        cache.put(key, stored)
+        return references, problems
+    entries, plain = stored
+    return {entry[0]: Reference(*entry) for entry in entries}, [Problem(*p) for p in plain]
 
 
 def _cycles(graph: dict[str, tuple[str, ...]]) -> list[list[str]]:
@@ -237,22 +308,30 @@ def _cycles(graph: dict[str, tuple[str, ...]]) -> list[list[str]]:
     return [list(cycle) for cycle in sorted(found)]
 
 
-def load_catalog(root: Path, only: Iterable[Path] | None = None, extra: Iterable[Path] = ()) -> tuple[Catalog | None, list[Problem]]:
+def load_catalog(root: Path, only: Iterable[Path] | None = None, extra: Iterable[Path] = (), cache_dir: Path | None = None) -> tuple[Catalog | None, list[Problem]]:
     """Load, validate and cross-link the catalog under ``root``.
 
     ``extra`` adds model files from outside catalog/models (validate.py given new paths).
     ``only`` limits the reported problems to those files (the whole catalog is still read,
     since cross-checks need it). The Catalog is None whenever any problem was found.
+    With ``cache_dir``, per-file results are reused while a file's bytes are unchanged.
     """
-    paths = Paths(root)
+    cache = ResultCache(cache_dir, engine_stamp(schema.SCHEMA_DIR) if cache_dir is not None else "")
+    try:
+        return _load_catalog(Paths(root), only, extra, cache)
+    finally:
+        cache.save()
+
+
+def _load_catalog(paths: Paths, only: Iterable[Path] | None, extra: Iterable[Path], cache: ResultCache) -> tuple[Catalog | None, list[Problem]]:
     problems: list[Problem] = []
 
     raw_bib = paths.bibliography.read_bytes() if paths.bibliography.exists() else b""
-    references, bib_problems = parse_bibliography(raw_bib, paths.display(paths.bibliography))
+    references, bib_problems = _bibliography(raw_bib, paths.display(paths.bibliography), cache)
     problems += bib_problems
 
-    org_doc, org_problems = _load_mapping_file(paths.catalog / "organizations.yaml", paths, "organizations")
-    tech_doc, tech_problems = _load_mapping_file(paths.catalog / "techniques.yaml", paths, "techniques")
+    org_doc, org_problems = _load_mapping_file(paths.catalog / "organizations.yaml", paths, "organizations", cache)
+    tech_doc, tech_problems = _load_mapping_file(paths.catalog / "techniques.yaml", paths, "techniques", cache)
     problems += org_problems + tech_problems
     organizations: dict[str, Organization] = {}
     if org_doc is not None and not org_problems:
@@ -285,16 +364,10 @@ def load_catalog(root: Path, only: Iterable[Path] | None = None, extra: Iterable
         if model_id in documents:
             problems.append(Problem(display, 1, "id", f"duplicate id: {documents[model_id].path} already defines {model_id!r}"))
             continue
-        document, file_problems = load_file(file, display)
+        document, file_problems, passed = _checked(cache, "model", file, display)
         problems += file_problems
         if document is None:
             continue
-        if not isinstance(document.data, dict):
-            problems.append(Problem(display, 1, "(top level)", "must be a mapping of fields, such as name: and kind:"))
-            continue
-        _normalize_years(document)
-        schema_problems = schema.check(document, "model") + _text_problems(document)
-        problems += schema_problems
         data = document.data
         for field in DATE_FIELDS:
             value = data.get(field)
@@ -308,7 +381,7 @@ def load_catalog(root: Path, only: Iterable[Path] | None = None, extra: Iterable
             value = variant.get("released") if isinstance(variant, dict) else None
             if isinstance(value, str) and re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value) and _valid_date(value):
                 problems.append(Problem(display, document.line(("variants", index, "released")), f"variants[{index}].released", f"{value!r} is not a real date: {_valid_date(value)}"))
-        if schema_problems:
+        if not passed:
             continue
         documents[model_id] = document
 
