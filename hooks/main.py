@@ -16,7 +16,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
-from atlas.glossary import parse_abbreviations
+from atlas.abbreviations import parse_abbreviations
 from atlas.render.directives import DirectiveError, expand
 from atlas.render.exports import models_csv, models_json
 from atlas.site import NAV_PAGES, edit_path, generated_pages
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 ROOT = Path(os.environ.get("ATLAS_ROOT") or Path(__file__).resolve().parents[1]).resolve()
 # Site-wide abbreviations, relative to docs_dir, given to the abbr extension as its glossary.
 GLOSSARY = "includes/abbreviations.md"
+ABBR_EXTENSION = "atlas.abbreviations"
 _state: dict[str, Any] = {}
 share_parse()
 
@@ -53,12 +54,14 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
     _state["site_url"] = config.site_url or "/"
     glossary = Path(config.docs_dir) / GLOSSARY
     if "abbr" in config.markdown_extensions and glossary.is_file():
-        # Parsed once here rather than appended to every page, which cost most of the render time.
+        # Parsed once here rather than appended to every page, which cost most of the render time;
+        # atlas.abbreviations is abbr with a linear tree walk (importable: this file imported it).
         try:
             abbreviations = parse_abbreviations(glossary.read_text(encoding="utf-8"), f"docs/{GLOSSARY}")
         except ValueError as exc:
             raise PluginError(str(exc)) from None
-        config.mdx_configs.setdefault("abbr", {})["glossary"] = abbreviations
+        config.markdown_extensions[config.markdown_extensions.index("abbr")] = ABBR_EXTENSION
+        config.mdx_configs[ABBR_EXTENSION] = {**config.mdx_configs.pop("abbr", {}), "glossary": abbreviations}
     return config
 
 

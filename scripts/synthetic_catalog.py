@@ -22,6 +22,7 @@ from typing import Any, Sequence
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 SEED = 20240402
 # What a repository copy needs to build; catalog/ is written fresh.
 COPIED = ("mkdocs.yml", "hooks", "docs", "scripts")
@@ -211,7 +212,7 @@ def generate(count: int, source: Path = ROOT, seed: int = SEED) -> tuple[dict[st
         if not model.get("built_on"):
             model["architecture"]["modality_encoder"] = "a ViT-L/14 image encoder trained with a contrastive objective"
             model["architecture"]["llm_backbone"] = "a decoder-only Transformer"
-        texts[model_id] = "# yaml-language-server: $schema=../schema/model.schema.json\n" + yaml.safe_dump(model, allow_unicode=True, sort_keys=False, width=10_000)
+        texts[model_id] = "# yaml-language-server: $schema=../schema/model.schema.json\n" + yaml.dump(model, Dumper=DUMPER, allow_unicode=True, sort_keys=False, width=10_000)
     return texts, "".join(bib)
 
 

@@ -39,3 +39,11 @@ def test_decode_refusals() -> None:
     big = decode(b"#" * (MAX_BYTES + 1), "f.yaml")[1]
     assert [str(p) for p in big] == ["f.yaml:1: file: is 262,145 bytes; the limit is 262,144 bytes (256 KiB)"]
     assert decode(b"a: 1\n", "f.yaml") == ("a: 1\n", [])
+
+
+def test_bibliography_limit_is_larger_and_named() -> None:
+    from atlas.load import BIB_MAX_BYTES
+
+    assert BIB_MAX_BYTES == 32 * 1024 * 1024
+    big = decode(b"%" * (BIB_MAX_BYTES + 1), "references.bib", BIB_MAX_BYTES)[1]
+    assert [str(p) for p in big] == ["references.bib:1: file: is 33,554,433 bytes; the limit is 33,554,432 bytes (32 MiB)"]

@@ -23,10 +23,12 @@ CATEGORY_LABELS = {
 }
 
 
-def _front(title: str, description: str, hide_toc: bool = False) -> str:
+def _front(title: str, description: str, hide_toc: bool = False, searched: bool = True) -> str:
     data: dict[str, object] = {"title": title, "description": attribute(description)}
     if hide_toc:
         data["hide"] = ["toc"]
+    if not searched:
+        data["search"] = {"exclude": True}
     return "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000) + "---\n\n"
 
 
@@ -36,7 +38,8 @@ def models_index(catalog: Catalog) -> str:
     kinds = Counter(model.kind for model in catalog.models)
     summary = ", ".join(f"{KIND_LABELS[kind]}: {count}" for kind, count in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])))
     return (
-        _front("Model catalog", "Every model in the MM-LLM Atlas with its developers, release date, kind, modalities, size and openness.", hide_toc=True)
+        # One table row per model: in the search index it would grow with the catalog and only repeat the model pages.
+        _front("Model catalog", "Every model in the MM-LLM Atlas with its developers, release date, kind, modalities, size and openness.", hide_toc=True, searched=False)
         + "# Model catalog\n\n"
         + f"The Atlas lists **{len(catalog.models)} models** ({inert(summary)}). "
         + "Each row links to the model's page, where every fact is cited. "
@@ -68,7 +71,7 @@ def organization_page(org_id: str, catalog: Catalog) -> str:
     if org.website:
         facts.append(f'**Website:** <a href="{inert(org.website)}" rel="nofollow noopener">{inert(org.website)}</a>')
     body = f"# {inert(org.name)}\n\n" + " · ".join(facts) + "\n\n"
-    body += f"## Models ({len(models)})\n\n" + (models_table(models, catalog, here, ("name", "released", "kind", "modalities", "parameters", "weights")) if models else "No catalog model yet.\n")
+    body += f"## Models ({len(models)}) {{ data-search-exclude }}\n\n" + (models_table(models, catalog, here, ("name", "released", "kind", "modalities", "parameters", "weights")) if models else "No catalog model yet.\n")
     return _front(org.name, f"Models developed by {org.name} in the MM-LLM Atlas.") + body
 
 
@@ -97,7 +100,7 @@ def technique_page(technique_id: str, catalog: Catalog) -> str:
     if tech.aliases:
         body += "**Also called:** " + ", ".join(str(inert(a)) for a in tech.aliases) + "\n\n"
     body += f"**Category:** {inert(CATEGORY_LABELS[tech.category])}\n\n"
-    body += f"## Models using it ({len(models)})\n\n" + (models_table(models, catalog, here, ("name", "organizations", "released", "kind", "weights")) if models else "No catalog model lists this technique yet.\n")
+    body += f"## Models using it ({len(models)}) {{ data-search-exclude }}\n\n" + (models_table(models, catalog, here, ("name", "organizations", "released", "kind", "weights")) if models else "No catalog model lists this technique yet.\n")
     body += "\n## References\n\n\\bibliography\n"
     return _front(tech.name, tech.summary) + body
 
