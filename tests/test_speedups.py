@@ -100,3 +100,23 @@ def test_linear_abbreviations_render_like_python_markdowns_abbr() -> None:
     linear = markdown.markdown(text, extensions=[makeExtension(glossary=glossary), "tables"])
     assert linear == stock
     assert stock.count("<abbr") > 300
+
+
+def test_name_key_ascii_fast_path_matches_the_unicode_folds() -> None:
+    import string
+    import unicodedata
+
+    from hypothesis import given, strategies as st
+
+    from atlas.validate import CONFUSABLES, NAME_PUNCTUATION, name_key
+
+    def slow(text: str) -> str:
+        folded = unicodedata.normalize("NFKC", text).translate(CONFUSABLES).casefold()
+        folded = "".join(ch for ch in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(ch))
+        return NAME_PUNCTUATION.sub("", folded)
+
+    @given(st.text(alphabet=string.printable, max_size=40))
+    def check(text: str) -> None:
+        assert name_key(text) == slow(text)
+
+    check()

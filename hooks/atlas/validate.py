@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -69,11 +70,16 @@ class Paths:
             return path.as_posix()
 
 
+NAME_PUNCTUATION = re.compile(r"[\s\-_.·,'()/+:&]+")
+
+
 def name_key(text: str) -> str:
     """Fold case, width, look-alike letters and punctuation so near-identical names collide."""
+    if text.isascii():  # the Unicode folds below leave ASCII as it is, apart from case
+        return NAME_PUNCTUATION.sub("", text.casefold())
     folded = unicodedata.normalize("NFKC", text).translate(CONFUSABLES).casefold()
     folded = "".join(ch for ch in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(ch))
-    return re.sub(r"[\s\-_.·,'()/+:&]+", "", folded)
+    return NAME_PUNCTUATION.sub("", folded)
 
 
 def today() -> dt.date:
@@ -209,7 +215,33 @@ def _read(file: Path, display: str) -> tuple[bytes | None, list[Problem]]:
 
 
 # A checked file as plain data, so it can be cached: (data, lines, problems, passed the schema).
+# The cache stores None for lines: they are parsed again only if a message needs one.
 Checked = tuple[Any, dict | None, tuple[tuple[str, int, str, str], ...], bool]
+
+
+class LazyLines(dict):  # type: ignore[type-arg]
+    """The line of each key of a cached document, parsed from its bytes on first use."""
+
+    def __init__(self, raw: bytes, display: str) -> None:
+        super().__init__()
+        self._source: tuple[bytes, str] | None = (raw, display)
+
+    def _fill(self) -> None:
+        if self._source is not None:
+            raw, display = self._source
+            self._source = None
+            text, _ = decode(raw, display)
+            document, _ = parse_yaml(text or "", display)
+            if document is not None:
+                self.update(document.lines)
+
+    def __contains__(self, key: object) -> bool:
+        self._fill()
+        return super().__contains__(key)
+
+    def __getitem__(self, key: Any) -> int:
+        self._fill()
+        return super().__getitem__(key)
 
 
 def _check_mapping(raw: bytes, display: str, schema_name: str) -> Checked:
@@ -254,9 +286,12 @@ def _checked(cache: ResultCache, kind: str, file: Path, display: str) -> tuple[D
     result = cache.get(key)
     if result is None:
         result = _check_model(raw, display) if kind == "model" else _check_mapping(raw, display, kind)
-        cache.put(key, result)
-    data, lines, plain, passed = result
-    document = Document(display, data, lines) if lines is not None else None
+        data, lines, plain, passed = result
+        cache.put(key, (data, None, plain, passed))
+    else:
+        data, _, plain, passed = result
+        lines = LazyLines(raw, display)
+    document = Document(display, data, lines) if data is not None else None
     return document, [Problem(*p) for p in plain], passed
 
 
@@ -308,22 +343,25 @@ def _cycles(graph: dict[str, tuple[str, ...]]) -> list[list[str]]:
     return [list(cycle) for cycle in sorted(found)]
 
 
-def load_catalog(root: Path, only: Iterable[Path] | None = None, extra: Iterable[Path] = (), cache_dir: Path | None = None) -> tuple[Catalog | None, list[Problem]]:
+def load_catalog(
+    root: Path, only: Iterable[Path] | None = None, extra: Iterable[Path] = (), cache_dir: Path | None = None, build: bool = True
+) -> tuple[Catalog | None, list[Problem]]:
     """Load, validate and cross-link the catalog under ``root``.
 
     ``extra`` adds model files from outside catalog/models (validate.py given new paths).
     ``only`` limits the reported problems to those files (the whole catalog is still read,
     since cross-checks need it). The Catalog is None whenever any problem was found.
     With ``cache_dir``, per-file results are reused while a file's bytes are unchanged.
+    With ``build=False`` only the problems are wanted and the Catalog is always None.
     """
     cache = ResultCache(cache_dir, engine_stamp(schema.SCHEMA_DIR) if cache_dir is not None else "")
     try:
-        return _load_catalog(Paths(root), only, extra, cache)
+        return _load_catalog(Paths(root), only, extra, cache, build)
     finally:
         cache.save()
 
 
-def _load_catalog(paths: Paths, only: Iterable[Path] | None, extra: Iterable[Path], cache: ResultCache) -> tuple[Catalog | None, list[Problem]]:
+def _load_catalog(paths: Paths, only: Iterable[Path] | None, extra: Iterable[Path], cache: ResultCache, build: bool) -> tuple[Catalog | None, list[Problem]]:
     problems: list[Problem] = []
 
     raw_bib = paths.bibliography.read_bytes() if paths.bibliography.exists() else b""
@@ -347,12 +385,20 @@ def _load_catalog(paths: Paths, only: Iterable[Path] | None, extra: Iterable[Pat
                 if ref not in references:
                     problems.append(Problem(tech_doc.path, tech_doc.line((key, "references", index)), f"{key}.references[{index}]", f"unknown BibTeX key {ref!r}{_suggest(ref, references)}"))
 
-    files = sorted(paths.models.glob("*")) if paths.models.exists() else []
-    files += [Path(p) for p in extra if Path(p).resolve() not in {f.resolve() for f in files}]
+    # os.scandir knows which entries are plain files, so 10,000 files need no stat or resolve each.
+    entries = sorted(os.scandir(paths.models), key=lambda e: e.name) if paths.models.is_dir() else []
+    plain = {e.name for e in entries if e.is_file(follow_symlinks=False)}
+    files = [Path(e.path) for e in entries]
+    in_models = len(files)
+    if extra:
+        known = {f.resolve() for f in files}
+        files += [Path(p) for p in extra if Path(p).resolve() not in known]
+    models_dir = paths.display(paths.models)
     documents: dict[str, Document] = {}
-    for file in files:
-        display = paths.display(file)
-        if file.name.startswith(".") or file.is_dir():
+    for position, file in enumerate(files):
+        fast = position < in_models and file.name in plain
+        display = f"{models_dir}/{file.name}" if fast else paths.display(file)
+        if file.name.startswith(".") or (not fast and file.is_dir()):
             continue
         if file.suffix != ".yaml":
             problems.append(Problem(display, 1, "file", "model files must end in .yaml" + ("; rename it to .yaml" if file.suffix == ".yml" else "")))
@@ -386,7 +432,7 @@ def _load_catalog(paths: Paths, only: Iterable[Path] | None, extra: Iterable[Pat
         documents[model_id] = document
 
     # Cross-checks need every file parsed; they run on the files that passed the schema.
-    names: dict[str, tuple[str, str, int, str]] = {}
+    names: dict[str, tuple[str, str, str]] = {}
     for model_id, document in documents.items():
         data = document.data
         display = document.path
@@ -415,19 +461,20 @@ def _load_catalog(paths: Paths, only: Iterable[Path] | None, extra: Iterable[Pat
             size = parse_count(variant.get("parameters"))
             if top is not None and size is not None and size > top:
                 problems.append(Problem(display, document.line(("variants", index, "parameters")), f"variants[{index}].parameters", f"{variant['parameters']} is larger than the model's parameters ({data['parameters']}); parameters must be the largest variant"))
-        labels = [("name", data["name"], document.line(("name",)))]
-        labels += [(f"aliases[{i}]", alias, document.line(("aliases", i))) for i, alias in enumerate(data.get("aliases") or [])]
+        # Keys, not lines: a cached document parses its lines again only when a message needs one.
+        labels: list[tuple[str, str, tuple]] = [("name", data["name"], ("name",))]
+        labels += [(f"aliases[{i}]", alias, ("aliases", i)) for i, alias in enumerate(data.get("aliases") or [])]
         own: set[str] = set()
-        for field, label, line in labels:
+        for field, label, where in labels:
             folded = name_key(label)
             if folded in own:
                 continue
             own.add(folded)
             if folded in names:
-                other_id, other_label, _, other_path = names[folded]
-                problems.append(Problem(display, line, field, f"{label!r} clashes with {other_label!r} of model {other_id!r} ({other_path}); names and aliases must be unique, ignoring case and punctuation"))
+                other_id, other_label, other_path = names[folded]
+                problems.append(Problem(display, document.line(where), field, f"{label!r} clashes with {other_label!r} of model {other_id!r} ({other_path}); names and aliases must be unique, ignoring case and punctuation"))
             else:
-                names[folded] = (model_id, label, line, display)
+                names[folded] = (model_id, label, display)
 
     graph = {model_id: tuple(doc.data.get("built_on") or ()) for model_id, doc in documents.items()}
     for cycle in _cycles(graph):
@@ -439,7 +486,7 @@ def _load_catalog(paths: Paths, only: Iterable[Path] | None, extra: Iterable[Pat
         wanted = {paths.display(Path(p)) for p in only}
         problems = [p for p in problems if p.path in wanted]
     problems = sorted(set(problems))
-    if problems:
+    if problems or not build:
         return None, problems
 
     used_by: dict[str, list[str]] = {model_id: [] for model_id in documents}
