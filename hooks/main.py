@@ -17,12 +17,13 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
 from atlas.render.directives import DirectiveError, expand
-from atlas.glossary import abbreviation_block
+from atlas.glossary import abbreviations as glossary_abbreviations
 from atlas.history import entry_dates
 from atlas.render.exports import models_csv, models_json
 from atlas.render.whats_new import atom_feed
 from atlas.site import NAV_PAGES, edit_path, generated_pages
 from atlas.validate import load_catalog
+from bibtex_once import format_once, share_parse
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -31,7 +32,11 @@ if TYPE_CHECKING:
 
 # The repository root; tests point ATLAS_ROOT at a fixture catalog instead.
 ROOT = Path(os.environ.get("ATLAS_ROOT") or Path(__file__).resolve().parents[1]).resolve()
+# The glossary page feeds the site-wide abbreviations, given to the abbr extension as its glossary.
+GLOSSARY = "glossary.md"
+ABBR_EXTENSION = "atlas.abbreviations"
 _state: dict[str, Any] = {}
+share_parse()
 
 
 def build_year() -> str:
@@ -41,21 +46,29 @@ def build_year() -> str:
     return str(moment.year)
 
 
+@event_priority(100)  # before mkdocs-bibtex, which then reuses this parse of references.bib
 def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
-    catalog, problems = load_catalog(ROOT)
+    catalog, problems = load_catalog(ROOT, cache_dir=Path(os.environ.get("ATLAS_CACHE_DIR") or ROOT / ".cache"))
     if problems:
         lines = "\n".join(str(p) for p in problems)
         raise PluginError(f"The catalog has {len(problems)} problem(s); fix them and build again:\n{lines}")
     _state["catalog"] = catalog
     _state["dates"] = entry_dates(ROOT)
-    glossary = Path(config.docs_dir) / "glossary.md"
-    _state["abbreviations"] = abbreviation_block(glossary.read_text(encoding="utf-8")) if glossary.exists() else ""
     _state["site_url"] = config.site_url or "/"
+    glossary = Path(config.docs_dir) / GLOSSARY
+    if "abbr" in config.markdown_extensions and glossary.is_file():
+        # Hover definitions fed from the glossary, given once to abbr rather than appended to
+        # every page (which cost most of the render time); atlas.abbreviations is abbr with a
+        # linear tree walk (importable: this file imported it).
+        abbreviations = glossary_abbreviations(glossary.read_text(encoding="utf-8"))
+        config.markdown_extensions[config.markdown_extensions.index("abbr")] = ABBR_EXTENSION
+        config.mdx_configs[ABBR_EXTENSION] = {**config.mdx_configs.pop("abbr", {}), "glossary": abbreviations}
     return config
 
 
 @event_priority(100)  # before other plugins (htmlproofer, tags) take their copy of the files
 def on_files(files: Files, config: MkDocsConfig, **kwargs: Any) -> Files:
+    format_once(config)
     catalog = _state["catalog"]
     for src_uri, content in generated_pages(catalog, _state["site_url"], build_year()).items():
         file = File.generated(config, src_uri, content=content)
@@ -91,8 +104,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, **kwargs: 
             markdown = expand(markdown, _state["catalog"], page.file.src_uri, _state["dates"])
         except DirectiveError as exc:
             raise PluginError(f"docs/{page.file.src_uri}: {exc}") from None
-    # Hover definitions for every page, fed from the glossary.
-    return markdown + "\n\n" + _state["abbreviations"]
+    return markdown
 
 
 def on_page_context(context: dict[str, Any], page: Page, **kwargs: Any) -> dict[str, Any]:

@@ -1,5 +1,8 @@
 """Validate the MM-LLM Atlas catalog and print every problem as path:line: field: message.
 
+Results for unchanged files are kept in .cache/ (or $ATLAS_CACHE_DIR), so a second run
+reads only the files that changed; --no-cache checks everything afresh.
+
 Examples:
     python scripts/validate.py                              # the whole catalog
     python scripts/validate.py catalog/models/llava.yaml    # one file, against the catalog
@@ -8,6 +11,7 @@ Examples:
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -30,8 +34,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("paths", nargs="*", type=Path, help="model files to check (default: the whole catalog)")
     parser.add_argument("--root", type=Path, default=ROOT, help="repository root (default: this checkout)")
     parser.add_argument("--github", action="store_true", help="also print GitHub Actions ::error annotations")
+    parser.add_argument("--no-cache", action="store_true", help="ignore and do not write the cache of unchanged files")
     args = parser.parse_args(argv)
     root = args.root.resolve()
+    cache_dir = None if args.no_cache else Path(os.environ.get("ATLAS_CACHE_DIR") or root / ".cache")
     try:
         only = [p.resolve() for p in args.paths] or None
         extra = [p for p in (only or []) if p.parent != (root / "catalog" / "models").resolve()]
@@ -40,7 +46,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{path}:1: file: does not exist", file=sys.stderr)
         if missing:
             return 1
-        catalog, problems = load_catalog(root, only=[p for p in only or [] if p.suffix in (".yaml", ".yml")] or None if only else None, extra=[p for p in extra if p.suffix in (".yaml", ".yml")])
+        checked = [p for p in extra if p.suffix in (".yaml", ".yml")]
+        _, problems = load_catalog(root, only=[p for p in only or [] if p.suffix in (".yaml", ".yml")] or None if only else None, extra=checked, cache_dir=cache_dir, build=False)
     except Exception as exc:  # never show a contributor a traceback
         print(f"catalog:1: internal: the validator failed unexpectedly ({type(exc).__name__}: {exc}); please report this", file=sys.stderr)
         return 2
@@ -51,7 +58,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if problems:
         print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found.", file=sys.stderr)
         return 1
-    count = len(catalog.models) if catalog else 0
+    # No problems, so every .yaml file in catalog/models (and every extra one) is one model.
+    models = root / "catalog" / "models"
+    count = sum(1 for p in models.glob("*.yaml") if not p.name.startswith(".") and p.is_file()) + len(checked) if models.is_dir() else len(checked)
     print(f"OK: {count} models, no problems." if not only else f"OK: {len(only)} file{'s' if len(only) != 1 else ''} checked against the catalog, no problems.")
     return 0
 

@@ -5,6 +5,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,9 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 VALID = FIXTURES / "valid"
 INVALID = FIXTURES / "invalid"
 MKDOCS = [sys.executable, "-m", "mkdocs"]
+# Builds and validate.py cache per-file results; keep them out of the fixture folders.
+os.environ.setdefault("ATLAS_CACHE_DIR", tempfile.mkdtemp(prefix="atlas-test-cache-"))
+
 SECRET = "ATLAS-SECRET-3c1f9e"
 FIXTURE_INDEX = """\
 # Home

@@ -219,3 +219,8 @@ def test_model_pages_are_not_in_the_navigation(real_site: Path) -> None:
     nav_links = [a["href"] for a in soup(real_site / "index.html").select("nav.md-nav--primary a[href]")]
     assert not any("models/llava" in href for href in nav_links)
     assert any(href.rstrip("/").endswith("models") for href in nav_links)
+
+
+def test_site_wide_abbreviations_reach_generated_pages(real_site: Path) -> None:
+    abbreviations = {abbr.get_text(): abbr["title"] for abbr in soup(real_site / "models" / "llava" / "index.html").select("article abbr")}
+    assert abbreviations["CLIP"] == "Contrastive Language-Image Pre-training, paired image and text encoders trained to match images with their captions"

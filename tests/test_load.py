@@ -58,3 +58,11 @@ def test_numbers_are_exact_and_finite() -> None:
         "n.yaml:3: c: 'nan' is not a finite number",
         "n.yaml:4: d: 'x' is not a whole number",
     ]
+
+
+def test_bibliography_limit_is_larger_and_named() -> None:
+    from atlas.load import BIB_MAX_BYTES
+
+    assert BIB_MAX_BYTES == 32 * 1024 * 1024
+    big = decode(b"%" * (BIB_MAX_BYTES + 1), "references.bib", BIB_MAX_BYTES)[1]
+    assert [str(p) for p in big] == ["references.bib:1: file: is 33,554,433 bytes; the limit is 33,554,432 bytes (32 MiB)"]

@@ -21,13 +21,12 @@ from pybtex.database.input.bibtex import LowLevelParser, Parser
 from pybtex.scanner import PybtexError, PybtexSyntaxError
 from pybtex.style.formatting.plain import Style as PlainStyle
 
-from atlas.load import MAX_BYTES, decode
+from atlas.cache import digest
+from atlas.load import BIB_MAX_BYTES, MAX_BYTES, decode
 from atlas.placeholder import MESSAGE as PLACEHOLDER_MESSAGE
 from atlas.placeholder import is_placeholder
 from atlas.problems import Problem
 
-# The bibliography is shared by every model, so it may be larger than one model file.
-BIB_MAX_BYTES = 2 * 1024 * 1024
 _ENTRY_RE = re.compile(r"^[ \t]*@[ \t]*([A-Za-z]+)[ \t]*[{(][ \t]*([^,\s]*)", re.MULTILINE)
 _KEY_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_:-]*$")
 # mkdocs-bibtex writes URLs into Markdown links, where ] ( ) quotes or spaces could end the
@@ -38,7 +37,8 @@ _ARXIV_RE = re.compile(r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$")
 _UNSAFE = re.compile(r"[<>]")
 REQUIRED_FIELDS = ("title", "year")
 # Formatting an author costs about 0.1 ms; past this many in all, entries are not test-formatted.
-MAX_AUTHORS = 20_000
+# A catalog of 10,000 models cites about 30,000 authors.
+MAX_AUTHORS = 200_000
 REFUSED_FIELDS = {"crossref": "crossref is not supported; copy the fields you need into this entry"}
 
 
@@ -170,6 +170,16 @@ def _brace_problem(text: str) -> tuple[int, str] | None:
     return None
 
 
+# The last clean pybtex parse, keyed by the file's hash: the build hands it to mkdocs-bibtex
+# instead of letting the plugin parse the same file again (seconds at 10,000 entries).
+_LAST_PARSE: dict[bytes, Any] = {}
+
+
+def last_parse(raw: bytes) -> Any:
+    """pybtex's BibliographyData for ``raw`` if parse_bibliography parsed it without errors, else None."""
+    return _LAST_PARSE.get(digest(raw))
+
+
 def parse_bibliography(raw: bytes, path: str) -> tuple[dict[str, Reference], list[Problem]]:
     """All entries of a .bib file by key, and every problem found in it."""
     text, problems = decode(raw, path, BIB_MAX_BYTES)
@@ -238,6 +248,9 @@ def parse_bibliography(raw: bytes, path: str) -> tuple[dict[str, Reference], lis
         problems.append(Problem(path, line, "bibtex", f"syntax error: {message}"))
         broken.add(max((start for start in entry_lines if start <= line), default=0))
 
+    if not captured:
+        _LAST_PARSE.clear()
+        _LAST_PARSE[digest(raw)] = data
     references: dict[str, Reference] = {}
     authors_seen = 0
     for key, entry in data.entries.items():

@@ -20,6 +20,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from atlas.problems import Problem
 
 MAX_BYTES = 256 * 1024
+# references.bib holds one or more entries per model, so it grows with the catalog.
+BIB_MAX_BYTES = 32 * 1024 * 1024
 MAX_DEPTH = 20
 MAX_NODES = 20_000
 # Integers beyond 2**53 lose precision in JSON readers (JavaScript), so the exports could not carry them.
@@ -221,10 +223,14 @@ class Document:
         return 1
 
 
+def _binary_size(size: int) -> str:
+    return f"{size // 1024 ** 2} MiB" if size >= 1024 ** 2 else f"{size // 1024} KiB"
+
+
 def decode(raw: bytes, path: str, limit: int = MAX_BYTES) -> tuple[str | None, list[Problem]]:
-    """Bytes to text, refusing oversized files, byte-order marks and non-UTF-8."""
+    """Bytes to text, refusing files over ``limit`` bytes, byte-order marks and non-UTF-8."""
     if len(raw) > limit:
-        return None, [Problem(path, 1, "file", f"is {len(raw):,} bytes; the limit is {limit:,} bytes ({limit // 1024:,} KiB)")]
+        return None, [Problem(path, 1, "file", f"is {len(raw):,} bytes; the limit is {limit:,} bytes ({_binary_size(limit)})")]
     if raw.startswith(b"\xef\xbb\xbf"):
         return None, [Problem(path, 1, "file", "starts with a UTF-8 byte-order mark; save the file as UTF-8 without BOM")]
     try:

@@ -8,6 +8,7 @@ from typing import Callable, Iterable
 from atlas.bibliography import Reference
 
 MULTIPLIERS = {"K": 10**3, "M": 10**6, "B": 10**9, "T": 10**12}
+COUNT_RE = re.compile(r"([0-9]+(?:\.[0-9]+)?)([KMBT])")
 PART_NAMES = ("modality_encoder", "input_projector", "llm_backbone", "output_projector", "modality_generator")
 PART_LABELS = {
     "modality_encoder": "Modality encoder",
@@ -35,7 +36,7 @@ def parse_count(text: str | None) -> int | None:
     """'13B' -> 13_000_000_000; 'undisclosed' or None -> None."""
     if not text or text == "undisclosed":
         return None
-    match = re.fullmatch(r"([0-9]+(?:\.[0-9]+)?)([KMBT])", text)
+    match = COUNT_RE.fullmatch(text)
     if not match:
         return None
     number, unit = match.groups()

@@ -5,13 +5,14 @@ import difflib
 import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
-import jsonschema
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from atlas.load import Document, Key
 from atlas.problems import Problem
+
+if TYPE_CHECKING:  # jsonschema is imported on first use: a run served from the cache never needs it
+    import jsonschema
+    from jsonschema.exceptions import ValidationError
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "catalog" / "schema"
 SCHEMA_FILES = {
@@ -37,9 +38,42 @@ def schema(name: str) -> dict[str, Any]:
         return json.load(handle)
 
 
+def inline_refs(node: Any, defs: dict[str, Any], depth: int = 0) -> Any:
+    """The schema with every local ``#/$defs/...`` reference replaced by its target.
+
+    Resolving references is most of jsonschema's time; our schemas are not recursive, so
+    the inlined schema accepts and rejects exactly the same documents. A target's keys
+    are merged into the referring object; where both set the same keyword (other than
+    description) the target goes under allOf, which is what $ref means.
+    """
+    if depth > 50:
+        raise ValueError("schema references nest too deeply to inline")
+    if isinstance(node, list):
+        return [inline_refs(item, defs, depth + 1) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: inline_refs(value, defs, depth + 1) for key, value in node.items() if key not in ("$ref", "$defs")}
+    ref = node.get("$ref")
+    if ref is None:
+        return out
+    if not (isinstance(ref, str) and ref.startswith("#/$defs/") and ref[len("#/$defs/"):] in defs):
+        raise ValueError(f"cannot inline $ref {ref!r}")
+    target = inline_refs(defs[ref[len("#/$defs/"):]], defs, depth + 1)
+    if set(target) & set(out) - {"description"}:
+        return {**out, "allOf": [target]}
+    return {**target, **out}
+
+
 @lru_cache(maxsize=None)
 def _validator(name: str) -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(schema(name))
+    import jsonschema
+
+    full = schema(name)
+    try:
+        inlined = inline_refs(full, full.get("$defs", {}))
+    except ValueError:
+        inlined = full
+    return jsonschema.Draft202012Validator(inlined)
 
 
 def field_name(key: Key) -> str:

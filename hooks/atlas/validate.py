@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -15,7 +16,8 @@ from typing import Any, Iterable
 
 from atlas import schema
 from atlas.bibliography import Reference, parse_bibliography
-from atlas.load import Document, load_file
+from atlas.cache import ResultCache, digest, engine_stamp
+from atlas.load import MAX_BYTES, Document, decode, parse_yaml
 from atlas.placeholder import MESSAGE as PLACEHOLDER_MESSAGE
 from atlas.placeholder import is_placeholder
 from atlas.problems import Problem
@@ -82,12 +84,17 @@ class Paths:
             return path.as_posix()
 
 
+NAME_PUNCTUATION = re.compile(r"[\s\-_.·,'()/+:&]+")
+
+
 def name_key(text: str) -> str:
     """Fold case, width, look-alike letters and punctuation so near-identical names collide."""
-    visible = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")  # zero-width and bidi marks
+    visible = "".join(ch for ch in text if unicodedata.category(ch) != "Cf") if not text.isascii() else text  # zero-width and bidi marks
+    if visible.isascii():  # the Unicode folds below leave ASCII as it is, apart from case
+        return NAME_PUNCTUATION.sub("", visible.casefold())
     folded = unicodedata.normalize("NFKC", visible).translate(CONFUSABLES).casefold()
     folded = "".join(ch for ch in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(ch))
-    return re.sub(r"[\s\-_.·,'()/+:&]+", "", folded)
+    return NAME_PUNCTUATION.sub("", folded)
 
 
 def today() -> dt.date:
@@ -253,17 +260,123 @@ def _build_model(model_id: str, document: Document) -> Model:
     )
 
 
-def _load_mapping_file(path: Path, paths: Paths, schema_name: str) -> tuple[Document | None, list[Problem]]:
+def _read(file: Path, display: str) -> tuple[bytes | None, list[Problem]]:
+    """The bytes of ``file``, up to one byte past the size limit."""
+    try:
+        with file.open("rb") as handle:
+            return handle.read(MAX_BYTES + 1), []
+    except OSError as exc:
+        return None, [Problem(display, 1, "file", f"cannot be read: {exc.strerror}")]
+
+
+# A checked file as plain data, so it can be cached: (data, lines, problems, passed the schema).
+# The cache stores None for lines: they are parsed again only if a message needs one.
+Checked = tuple[Any, dict | None, tuple[tuple[str, int, str, str], ...], bool]
+
+
+class LazyLines(dict):  # type: ignore[type-arg]
+    """The line of each key of a cached document, parsed from its bytes on first use."""
+
+    def __init__(self, raw: bytes, display: str) -> None:
+        super().__init__()
+        self._source: tuple[bytes, str] | None = (raw, display)
+
+    def _fill(self) -> None:
+        if self._source is not None:
+            raw, display = self._source
+            self._source = None
+            text, _ = decode(raw, display)
+            document, _ = parse_yaml(text or "", display)
+            if document is not None:
+                self.update(document.lines)
+
+    def __contains__(self, key: object) -> bool:
+        self._fill()
+        return super().__contains__(key)
+
+    def __getitem__(self, key: Any) -> int:
+        self._fill()
+        return super().__getitem__(key)
+
+
+def _check_mapping(raw: bytes, display: str, schema_name: str) -> Checked:
+    """Parse and schema-check organizations.yaml or techniques.yaml."""
+    text, problems = decode(raw, display)
+    document = None
+    if text is not None:
+        document, problems = parse_yaml(text, display)
+    if document is None:
+        return None, None, _plain(problems), False
+    if not isinstance(document.data, dict):
+        return None, None, _plain([Problem(display, 1, "(top level)", "must be a mapping of id to record")]), False
+    problems = schema.check(document, schema_name)
+    problems += _text_problems(document, {p.field for p in problems})
+    return document.data, document.lines, _plain(problems), not problems
+
+
+def _check_model(raw: bytes, display: str) -> Checked:
+    """Parse one model file and run the checks that need no other file."""
+    text, problems = decode(raw, display)
+    document = None
+    if text is not None:
+        document, problems = parse_yaml(text, display)
+    if document is None:
+        return None, None, _plain(problems), False
+    if not isinstance(document.data, dict):
+        return None, None, _plain([Problem(display, 1, "(top level)", "must be a mapping of fields, such as name: and kind:")]), False
+    _normalize_years(document)
+    placeholders = _placeholder_problems(document)
+    # A placeholder is reported once, as a placeholder, not also as a schema violation.
+    pending = {p.field for p in placeholders}
+    found = schema.check(document, "model")
+    found += _text_problems(document, {p.field for p in found})
+    schema_problems = [p for p in found if p.field not in pending]
+    # A TODO where a list or mapping belongs would mislead the cross-checks.
+    misplaced = any(p.field in pending and p.message.startswith(("must be a list", "must be a mapping")) for p in found)
+    return document.data, document.lines, _plain(schema_problems + placeholders), not schema_problems and not misplaced
+
+
+def _plain(problems: list[Problem]) -> tuple[tuple[str, int, str, str], ...]:
+    return tuple((p.path, p.line, p.field, p.message) for p in problems)
+
+
+def _checked(cache: ResultCache, kind: str, file: Path, display: str) -> tuple[Document | None, list[Problem], bool]:
+    """A file's document, problems and schema verdict, from the cache when its bytes are unchanged."""
+    raw, problems = _read(file, display)
+    if raw is None:
+        return None, problems, False
+    key = (kind, display, digest(raw))
+    result = cache.get(key)
+    if result is None:
+        result = _check_model(raw, display) if kind == "model" else _check_mapping(raw, display, kind)
+        data, lines, plain, passed = result
+        cache.put(key, (data, None, plain, passed))
+    else:
+        data, _, plain, passed = result
+        lines = LazyLines(raw, display)
+    document = Document(display, data, lines) if data is not None else None
+    return document, [Problem(*p) for p in plain], passed
+
+
+def _load_mapping_file(path: Path, paths: Paths, schema_name: str, cache: ResultCache) -> tuple[Document | None, list[Problem]]:
     display = paths.display(path)
     if not path.exists():
         return None, [Problem(display, 1, "file", "is missing")]
-    document, problems = load_file(path, display)
-    if document is None:
-        return None, problems
-    if not isinstance(document.data, dict):
-        return None, [Problem(display, 1, "(top level)", "must be a mapping of id to record")]
-    problems = schema.check(document, schema_name)
-    return document, problems + _text_problems(document, {p.field for p in problems})
+    document, problems, _ = _checked(cache, schema_name, path, display)
+    return document, problems
+
+
+def _bibliography(raw: bytes, display: str, cache: ResultCache) -> tuple[dict[str, Reference], list[Problem]]:
+    """references.bib parsed, or its cached parse when the file is unchanged."""
+    key = ("bibliography", display, digest(raw))
+    stored = cache.get(key)
+    if stored is None:
+        references, problems = parse_bibliography(raw, display)
+        stored = (tuple(tuple(vars(r).values()) for r in references.values()), _plain(problems))
+        cache.put(key, stored)
+        return references, problems
+    entries, plain = stored
+    return {entry[0]: Reference(*entry) for entry in entries}, [Problem(*p) for p in plain]
 
 
 def _cycles(graph: dict[str, tuple[str, ...]]) -> list[list[str]]:
@@ -314,22 +427,33 @@ def _shared_papers(documents: dict[str, Document], references: dict[str, Referen
     return problems
 
 
-def load_catalog(root: Path, only: Iterable[Path] | None = None, extra: Iterable[Path] = ()) -> tuple[Catalog | None, list[Problem]]:
+def load_catalog(
+    root: Path, only: Iterable[Path] | None = None, extra: Iterable[Path] = (), cache_dir: Path | None = None, build: bool = True
+) -> tuple[Catalog | None, list[Problem]]:
     """Load, validate and cross-link the catalog under ``root``.
 
     ``extra`` adds model files from outside catalog/models (validate.py given new paths).
     ``only`` limits the reported problems to those files (the whole catalog is still read,
     since cross-checks need it). The Catalog is None whenever any problem was found.
+    With ``cache_dir``, per-file results are reused while a file's bytes are unchanged.
+    With ``build=False`` only the problems are wanted and the Catalog is always None.
     """
-    paths = Paths(root)
+    cache = ResultCache(cache_dir, engine_stamp(schema.SCHEMA_DIR) if cache_dir is not None else "")
+    try:
+        return _load_catalog(Paths(root), only, extra, cache, build)
+    finally:
+        cache.save()
+
+
+def _load_catalog(paths: Paths, only: Iterable[Path] | None, extra: Iterable[Path], cache: ResultCache, build: bool) -> tuple[Catalog | None, list[Problem]]:
     problems: list[Problem] = []
 
     raw_bib = paths.bibliography.read_bytes() if paths.bibliography.exists() else b""
-    references, bib_problems = parse_bibliography(raw_bib, paths.display(paths.bibliography))
+    references, bib_problems = _bibliography(raw_bib, paths.display(paths.bibliography), cache)
     problems += bib_problems
 
-    org_doc, org_problems = _load_mapping_file(paths.catalog / "organizations.yaml", paths, "organizations")
-    tech_doc, tech_problems = _load_mapping_file(paths.catalog / "techniques.yaml", paths, "techniques")
+    org_doc, org_problems = _load_mapping_file(paths.catalog / "organizations.yaml", paths, "organizations", cache)
+    tech_doc, tech_problems = _load_mapping_file(paths.catalog / "techniques.yaml", paths, "techniques", cache)
     problems += org_problems + tech_problems
     organizations: dict[str, Organization] = {}
     if org_doc is not None and not org_problems:
@@ -345,12 +469,20 @@ def load_catalog(root: Path, only: Iterable[Path] | None = None, extra: Iterable
                 if ref not in references and not bib_problems:
                     problems.append(Problem(tech_doc.path, tech_doc.line((key, "references", index)), f"{key}.references[{index}]", f"unknown BibTeX key {ref!r}{_suggest(ref, references)}"))
 
-    files = sorted(paths.models.glob("*")) if paths.models.exists() else []
-    files += [Path(p) for p in extra if Path(p).resolve() not in {f.resolve() for f in files}]
+    # os.scandir knows which entries are plain files, so 10,000 files need no stat or resolve each.
+    entries = sorted(os.scandir(paths.models), key=lambda e: e.name) if paths.models.is_dir() else []
+    plain = {e.name for e in entries if e.is_file(follow_symlinks=False)}
+    files = [Path(e.path) for e in entries]
+    in_models = len(files)
+    if extra:
+        known = {f.resolve() for f in files}
+        files += [Path(p) for p in extra if Path(p).resolve() not in known]
+    models_dir = paths.display(paths.models)
     documents: dict[str, Document] = {}
-    for file in files:
-        display = paths.display(file)
-        if file.name.startswith(".") or file.is_dir():
+    for position, file in enumerate(files):
+        fast = position < in_models and file.name in plain
+        display = f"{models_dir}/{file.name}" if fast else paths.display(file)
+        if file.name.startswith(".") or (not fast and file.is_dir()):
             continue
         if file.suffix != ".yaml":
             problems.append(Problem(display, 1, "file", "model files must end in .yaml" + ("; rename it to .yaml" if file.suffix == ".yml" else "")))
@@ -367,23 +499,10 @@ def load_catalog(root: Path, only: Iterable[Path] | None = None, extra: Iterable
         if model_id in documents:
             problems.append(Problem(display, 1, "id", f"duplicate id: {documents[model_id].path} already defines {model_id!r}"))
             continue
-        document, file_problems = load_file(file, display)
+        document, file_problems, passed = _checked(cache, "model", file, display)
         problems += file_problems
         if document is None:
             continue
-        if not isinstance(document.data, dict):
-            problems.append(Problem(display, 1, "(top level)", "must be a mapping of fields, such as name: and kind:"))
-            continue
-        _normalize_years(document)
-        placeholders = _placeholder_problems(document)
-        # A placeholder is reported once, as a placeholder, not also as a schema violation.
-        pending = {p.field for p in placeholders}
-        found = schema.check(document, "model")
-        found += _text_problems(document, {p.field for p in found})
-        schema_problems = [p for p in found if p.field not in pending]
-        # A TODO where a list or mapping belongs would mislead the cross-checks below.
-        misplaced = any(p.field in pending and p.message.startswith(("must be a list", "must be a mapping")) for p in found)
-        problems += schema_problems + placeholders
         data = document.data
         for field in DATE_FIELDS:
             value = data.get(field)
@@ -399,12 +518,12 @@ def load_catalog(root: Path, only: Iterable[Path] | None = None, extra: Iterable
             value = variant.get("released") if isinstance(variant, dict) else None
             if isinstance(value, str) and re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value) and date_problem(value):
                 problems.append(Problem(display, document.line(("variants", index, "released")), f"variants[{index}].released", f"{value!r} is not a real date: {date_problem(value)}"))
-        if schema_problems or misplaced:
+        if not passed:
             continue
         documents[model_id] = document
 
     # Cross-checks need every file parsed; they run on the files that passed the schema.
-    names: dict[str, tuple[str, str, int, str]] = {}
+    names: dict[str, tuple[str, str, str]] = {}
     for model_id, document in documents.items():
         data = document.data
         display = document.path
@@ -441,10 +560,11 @@ def load_catalog(root: Path, only: Iterable[Path] | None = None, extra: Iterable
             size = parse_count(variant.get("parameters"))
             if top is not None and size is not None and size > top:
                 problems.append(Problem(display, document.line(("variants", index, "parameters")), f"variants[{index}].parameters", f"{variant['parameters']} is larger than the model's parameters ({data['parameters']}); parameters must be the largest variant"))
-        labels = [("name", data["name"], document.line(("name",)))]
-        labels += [(f"aliases[{i}]", alias, document.line(("aliases", i))) for i, alias in enumerate(data.get("aliases") or [])]
+        # Keys, not lines: a cached document parses its lines again only when a message needs one.
+        labels: list[tuple[str, str, tuple]] = [("name", data["name"], ("name",))]
+        labels += [(f"aliases[{i}]", alias, ("aliases", i)) for i, alias in enumerate(data.get("aliases") or [])]
         own: set[str] = set()
-        for field, label, line in labels:
+        for field, label, where in labels:
             if is_placeholder(label):
                 continue
             folded = name_key(label)
@@ -452,10 +572,10 @@ def load_catalog(root: Path, only: Iterable[Path] | None = None, extra: Iterable
                 continue
             own.add(folded)
             if folded in names:
-                other_id, other_label, _, other_path = names[folded]
-                problems.append(Problem(display, line, field, f"{label!r} clashes with {other_label!r} of model {other_id!r} ({other_path}); names and aliases must be unique, ignoring case and punctuation"))
+                other_id, other_label, other_path = names[folded]
+                problems.append(Problem(display, document.line(where), field, f"{label!r} clashes with {other_label!r} of model {other_id!r} ({other_path}); names and aliases must be unique, ignoring case and punctuation"))
             else:
-                names[folded] = (model_id, label, line, display)
+                names[folded] = (model_id, label, display)
 
     problems += _shared_papers(documents, references)
 
@@ -472,7 +592,7 @@ def load_catalog(root: Path, only: Iterable[Path] | None = None, extra: Iterable
         bib_path = paths.display(paths.bibliography)
         problems = [p for p in problems if p.path in wanted or (p.path == bib_path and p.field.split(".")[0] in cited)]
     problems = sorted(set(problems))
-    if problems:
+    if problems or not build:
         return None, problems
 
     used_by: dict[str, list[str]] = {model_id: [] for model_id in documents}

@@ -40,6 +40,7 @@ def models_index(catalog: Catalog) -> str:
     kinds = Counter(model.kind for model in catalog.models)
     summary = ", ".join(f"{KIND_LABELS[kind]}: {count}" for kind, count in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])))
     return (
+        # One table row per model: in the search index it would grow with the catalog and only repeat the model pages.
         _front("Model catalog", "Every model in the MM-LLM Atlas with its developers, release date, kind, modalities, size and openness.", hide_toc=True, searchable=False)
         + "# Model catalog\n\n"
         + f"The Atlas lists **{len(catalog.models)} models** ({inert(summary)}). "
@@ -73,7 +74,7 @@ def organization_page(org_id: str, catalog: Catalog) -> str:
     if org.website:
         facts.append(f'**Website:** <a href="{url(org.website)}" rel="nofollow noopener">{inert(org.website)}</a>')
     body = f"# {inert(org.name)}\n\n" + " · ".join(facts) + "\n\n"
-    body += f"## Models ({len(models)})\n\n" + (models_table(models, catalog, here, ("name", "released", "kind", "modalities", "parameters", "weights")) if models else "No catalog model yet.\n")
+    body += f"## Models ({len(models)}) {{ data-search-exclude }}\n\n" + (models_table(models, catalog, here, ("name", "released", "kind", "modalities", "parameters", "weights")) if models else "No catalog model yet.\n")
     return _front(org.name, f"Models developed by {org.name} in the MM-LLM Atlas.") + body
 
 
@@ -102,7 +103,7 @@ def technique_page(technique_id: str, catalog: Catalog) -> str:
     if tech.aliases:
         body += "**Also called:** " + ", ".join(str(inert(a)) for a in tech.aliases) + "\n\n"
     body += f"**Category:** {inert(CATEGORY_LABELS[tech.category])}\n\n"
-    body += f"## Models using it ({len(models)})\n\n" + (models_table(models, catalog, here, ("name", "organizations", "released", "kind", "weights")) if models else "No catalog model lists this technique yet.\n")
+    body += f"## Models using it ({len(models)}) {{ data-search-exclude }}\n\n" + (models_table(models, catalog, here, ("name", "organizations", "released", "kind", "weights")) if models else "No catalog model lists this technique yet.\n")
     body += "\n## References\n\n\\bibliography\n"
     return _front(tech.name, tech.summary) + body
 

@@ -1,0 +1,88 @@
+"""A cache of per-file check results, keyed by each file's content, kept in .cache/ between runs.
+
+Parsing and schema-checking 10,000 model files takes seconds; most runs change one file
+or none. Each entry is keyed by the file's path and a hash of its bytes, and the whole
+cache by a stamp of the engine's code, the schemas, the Python version and the versions
+of the parsing libraries, so a change to any of them starts afresh. The stored values
+are plain data (marshal, which cannot run code on load); a damaged cache file is ignored.
+"""
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import sys
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+FORMAT = 1
+CACHE_FILE = "atlas-validate.marshal"
+# The files whose code decides what a check returns.
+ENGINE_FILES = ("bibliography.py", "cache.py", "load.py", "placeholder.py", "problems.py", "schema.py", "validate.py")
+LIBRARIES = ("jsonschema", "pybtex", "PyYAML")
+
+Key = tuple[str, str, bytes]
+
+
+def digest(raw: bytes) -> bytes:
+    """A short hash of a file's bytes."""
+    return hashlib.blake2b(raw, digest_size=20).digest()
+
+
+def engine_stamp(schema_dir: Path) -> str:
+    """What every cached result depends on besides the file itself."""
+    stamp = hashlib.blake2b(digest_size=16)
+    stamp.update(f"{FORMAT} {sys.version}".encode())
+    package = Path(__file__).resolve().parent
+    for name in ENGINE_FILES:
+        stamp.update((package / name).read_bytes())
+    for path in sorted(schema_dir.glob("*.json")):
+        stamp.update(path.name.encode() + path.read_bytes())
+    for library in LIBRARIES:
+        try:
+            stamp.update(f"{library} {version(library)}".encode())
+        except PackageNotFoundError:
+            stamp.update(library.encode())
+    return stamp.hexdigest()
+
+
+class ResultCache:
+    """Results from the previous run, and those of this run to save for the next."""
+
+    def __init__(self, directory: Path | None, stamp: str) -> None:
+        self.path = directory / CACHE_FILE if directory is not None else None
+        self.stamp = stamp
+        self.previous: dict[Key, Any] = {}
+        self.current: dict[Key, Any] = {}
+        self.changed = False
+        if self.path is not None and self.path.is_file():
+            try:
+                saved_stamp, entries = marshal.loads(self.path.read_bytes())
+            except (EOFError, ValueError, TypeError, OSError):
+                return
+            if saved_stamp == stamp and isinstance(entries, dict):
+                self.previous = entries
+
+    def get(self, key: Key) -> Any:
+        """The stored result for ``key``, or None."""
+        value = self.previous.get(key)
+        if value is not None:
+            self.current[key] = value
+        return value
+
+    def put(self, key: Key, value: Any) -> None:
+        self.current[key] = value
+        self.changed = True
+
+    def save(self) -> None:
+        """Write this run's results, dropping files that are gone; a read-only disk is not an error."""
+        if self.path is None or (not self.changed and self.current.keys() == self.previous.keys()):
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            partial = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+            partial.write_bytes(marshal.dumps((self.stamp, self.current)))
+            os.replace(partial, self.path)
+        except OSError:
+            pass

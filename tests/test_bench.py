@@ -1,0 +1,71 @@
+"""The benchmark tools: the synthetic catalog is valid and complete, and bench.py --quick runs end to end."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import bench
+from atlas.render.directives import build_filter
+from atlas.validate import load_catalog
+from conftest import ROOT
+from synthetic_catalog import demands, write_repository
+
+REQUIRED_FIELDS = ("name", "aliases", "organizations", "released", "kind", "modalities", "parameters", "variants", "context_window",
+                   "training", "architecture", "built_on", "techniques", "access", "license", "links", "references", "sources",
+                   "results", "summary", "description")
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_repository(120, tmp_path_factory.mktemp("synthetic") / "repo")
+
+
+def test_synthetic_catalog_is_valid_and_realistic(synthetic: Path) -> None:
+    catalog, problems = load_catalog(synthetic)
+    assert problems == []
+    assert len(catalog.models) == 120
+    assert all(2 <= len(m.references) <= 4 for m in catalog.models)
+    assert sum(1 for m in catalog.models if m.built_on) >= 110
+    assert {o for m in catalog.models for o in m.organizations} == set(catalog.organizations)
+    assert len(catalog.references) > len(load_catalog(ROOT)[0].references)
+    import yaml
+
+    for path in sorted((synthetic / "catalog" / "models").glob("*.yaml"))[:20]:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        missing = [f for f in REQUIRED_FIELDS if f not in data] if data.get("built_on") else []
+        assert missing == [], path.name
+
+
+def test_synthetic_catalog_serves_every_directive_and_link(synthetic: Path) -> None:
+    catalog, _ = load_catalog(synthetic)
+    demand = demands(ROOT / "docs")
+    assert demand.linked_ids and all(catalog.has_model(i) for i in demand.linked_ids)
+    for pairs in demand.filters:
+        assert catalog.filtered(build_filter(dict(pairs), catalog)), pairs
+
+
+def test_report_keeps_hand_written_text(tmp_path: Path) -> None:
+    output = tmp_path / "benchmarks.md"
+    output.write_text(f"# Benchmarks\n\nIntro.\n\n{bench.START}\nold figures\n{bench.END}\n\n## Notes\n\nKept.\n", encoding="utf-8")
+    bench.write_report(output, f"{bench.START}\nnew figures\n{bench.END}\n")
+    assert output.read_text(encoding="utf-8") == f"# Benchmarks\n\nIntro.\n\n{bench.START}\nnew figures\n{bench.END}\n\n## Notes\n\nKept.\n"
+
+
+@pytest.mark.bench
+def test_bench_quick_runs_and_reports_every_figure(tmp_path: Path) -> None:
+    output = tmp_path / "benchmarks.md"
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench.py"), "--quick", "--output", str(output)], capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stderr[-4000:]
+    text = output.read_text(encoding="utf-8")
+    assert "### 100 models" in text and "Quick mode" in text
+    rows = dict(re.findall(r"^\| ([^|]+?) \| ([^|]+?) \|", text, re.MULTILINE))
+    for measure in ("Atlas build, wall (CPU)", "Baseline build, wall (CPU)", "Ratio Atlas / baseline, wall (CPU)", "Peak RSS of the Atlas build",
+                    "validate.py, whole catalog, cold cache", "validate.py, whole catalog, warm cache", "validate.py, one changed file",
+                    "Site size", "Search index", "Model page HTML, median", "Model page HTML, largest",
+                    "First rebuild after a YAML edit under `mkdocs serve`"):
+        assert re.search(r"\d", rows[measure]), measure
+    assert float(rows["Ratio Atlas / baseline, wall (CPU)"].split()[0]) > 0

@@ -1,0 +1,122 @@
+"""The engine's speed-ups change no output: inlined schema, abbreviation glossary, bibtex once."""
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import jsonschema
+import pytest
+
+import bibtex_once
+from atlas import schema
+from atlas.bibliography import last_parse, parse_bibliography
+from atlas.abbreviations import parse_abbreviations
+from atlas.load import load_file
+from conftest import INVALID, ROOT, VALID
+
+MODEL_FILES = sorted(
+    path for path in [*VALID.rglob("models/*.yaml"), *INVALID.rglob("models/*.yaml"), *(ROOT / "catalog" / "models").glob("*.yaml")]
+    if load_file(path, path.name)[0] is not None
+)
+
+
+def _messages(validator: jsonschema.protocols.Validator, data: object) -> list[tuple[tuple, str, str]]:
+    return sorted((tuple(e.absolute_path), e.validator, e.message) for e in validator.iter_errors(data))
+
+
+def test_inlined_schema_has_no_references_left() -> None:
+    full = schema.schema("model")
+    assert "$ref" not in str(schema.inline_refs(full, full["$defs"]))
+
+
+@pytest.mark.parametrize("path", MODEL_FILES, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_inlined_schema_finds_the_same_errors(path: Path) -> None:
+    document, _ = load_file(path, path.name)
+    original = jsonschema.Draft202012Validator(schema.schema("model"))
+    assert _messages(schema._validator("model"), document.data) == _messages(original, document.data)
+
+
+def test_inlining_keeps_a_clashing_target_under_all_of() -> None:
+    defs = {"short": {"type": "string", "maxLength": 3}}
+    assert schema.inline_refs({"$ref": "#/$defs/short", "maxLength": 9, "description": "d"}, defs) == {
+        "maxLength": 9, "description": "d", "allOf": [{"type": "string", "maxLength": 3}],
+    }
+    with pytest.raises(ValueError, match="cannot inline"):
+        schema.inline_refs({"$ref": "https://example.org/other.json"}, defs)
+
+
+def test_the_real_glossary_parses() -> None:
+    glossary = parse_abbreviations((ROOT / "docs" / "includes" / "abbreviations.md").read_text(encoding="utf-8"), "abbreviations.md")
+    assert glossary["GPU"] == "Graphics processing unit, the accelerator most models are trained and run on"
+    assert len(glossary) == 53
+
+
+def test_a_malformed_glossary_line_is_named() -> None:
+    with pytest.raises(ValueError) as error:
+        parse_abbreviations("*[LLM]: Large language model\n\nLLM means large language model\n", "docs/includes/abbreviations.md")
+    assert str(error.value) == "docs/includes/abbreviations.md:3: expected an abbreviation such as '*[LLM]: Large language model', got 'LLM means large language model'"
+
+
+def test_bibtex_reference_text_is_formatted_once_per_key() -> None:
+    calls: list[str] = []
+    registry = SimpleNamespace(reference_text=lambda citation: calls.append(citation.key) or f"text of {citation.key}")
+    config = SimpleNamespace(plugins={"bibtex": SimpleNamespace(registry=registry)})
+    bibtex_once.format_once(config)
+    bibtex_once.format_once(config)  # a second build keeps the one wrapper
+    texts = [registry.reference_text(SimpleNamespace(key=key)) for key in ("a", "b", "a", "a")]
+    assert texts == ["text of a", "text of b", "text of a", "text of a"]
+    assert calls == ["a", "b"]
+
+
+def test_mkdocs_bibtex_reuses_the_catalog_parse(tmp_path: Path) -> None:
+    import mkdocs_bibtex.registry
+
+    bib = VALID / "catalog" / "references.bib"
+    references, problems = parse_bibliography(bib.read_bytes(), "references.bib")
+    assert problems == []
+    bibtex_once.share_parse()
+    shared = mkdocs_bibtex.registry.parse_file(str(bib))
+    assert shared is last_parse(bib.read_bytes())
+    assert sorted(shared.entries) == sorted(references)
+    other = tmp_path / "other.bib"
+    other.write_text("@misc{solo, title = {Solo}, year = {2020}}\n", encoding="utf-8")
+    assert list(mkdocs_bibtex.registry.parse_file(str(other)).entries) == ["solo"]  # a different file is parsed normally
+
+
+def test_linear_abbreviations_render_like_python_markdowns_abbr() -> None:
+    import markdown
+
+    from atlas.abbreviations import makeExtension
+
+    glossary = {"LLM": "Large language model", "GPU": "Graphics processing unit", "MoE": "Mixture of experts"}
+    rows = "\n".join(f"| LLM {i} | *GPU* and LLM | MoE, not LLM |" for i in range(60))
+    text = (
+        "An LLM on a GPU, then *an LLM* again: LLM, MoE.\n\n"
+        f"| A | B | C |\n| --- | --- | --- |\n{rows}\n\n"
+        "- LLM\n- nested *GPU* text LLM tail\n    - MoE **LLM** GPU\n\n"
+        "*[TPU]: Tensor processing unit\n\nA TPU and an LLM.\n"
+    )
+    stock = markdown.markdown(text, extensions=["abbr", "tables"], extension_configs={"abbr": {"glossary": glossary}})
+    linear = markdown.markdown(text, extensions=[makeExtension(glossary=glossary), "tables"])
+    assert linear == stock
+    assert stock.count("<abbr") > 300
+
+
+def test_name_key_ascii_fast_path_matches_the_unicode_folds() -> None:
+    import string
+    import unicodedata
+
+    from hypothesis import given, strategies as st
+
+    from atlas.validate import CONFUSABLES, NAME_PUNCTUATION, name_key
+
+    def slow(text: str) -> str:
+        folded = unicodedata.normalize("NFKC", text).translate(CONFUSABLES).casefold()
+        folded = "".join(ch for ch in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(ch))
+        return NAME_PUNCTUATION.sub("", folded)
+
+    @given(st.text(alphabet=string.printable, max_size=40))
+    def check(text: str) -> None:
+        assert name_key(text) == slow(text)
+
+    check()
