@@ -223,4 +223,4 @@ def test_model_pages_are_not_in_the_navigation(real_site: Path) -> None:
 
 def test_site_wide_abbreviations_reach_generated_pages(real_site: Path) -> None:
     abbreviations = {abbr.get_text(): abbr["title"] for abbr in soup(real_site / "models" / "llava" / "index.html").select("article abbr")}
-    assert abbreviations["CLIP"] == "Contrastive Language-Image Pre-training, paired image and text encoders trained to match images with their captions"
+    assert abbreviations["CLIP"] == "Contrastive Language-Image Pre-training: A pair of image and text encoders trained together so that matching images and captions end up close in a shared embedding space."

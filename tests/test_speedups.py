@@ -10,7 +10,6 @@ import pytest
 import bibtex_once
 from atlas import schema
 from atlas.bibliography import last_parse, parse_bibliography
-from atlas.abbreviations import parse_abbreviations
 from atlas.load import load_file
 from conftest import INVALID, ROOT, VALID
 
@@ -43,18 +42,6 @@ def test_inlining_keeps_a_clashing_target_under_all_of() -> None:
     }
     with pytest.raises(ValueError, match="cannot inline"):
         schema.inline_refs({"$ref": "https://example.org/other.json"}, defs)
-
-
-def test_the_real_glossary_parses() -> None:
-    glossary = parse_abbreviations((ROOT / "docs" / "includes" / "abbreviations.md").read_text(encoding="utf-8"), "abbreviations.md")
-    assert glossary["GPU"] == "Graphics processing unit, the accelerator most models are trained and run on"
-    assert len(glossary) == 53
-
-
-def test_a_malformed_glossary_line_is_named() -> None:
-    with pytest.raises(ValueError) as error:
-        parse_abbreviations("*[LLM]: Large language model\n\nLLM means large language model\n", "docs/includes/abbreviations.md")
-    assert str(error.value) == "docs/includes/abbreviations.md:3: expected an abbreviation such as '*[LLM]: Large language model', got 'LLM means large language model'"
 
 
 def test_bibtex_reference_text_is_formatted_once_per_key() -> None:

@@ -1,9 +1,9 @@
-"""Site-wide abbreviations: the glossary file, and Python-Markdown's abbr with a linear tree walk.
+"""Python-Markdown's abbr with a linear tree walk, for the site-wide abbreviations.
 
-docs/includes/abbreviations.md used to be appended to every page (pymdownx.snippets'
-auto_append), so Python-Markdown parsed the same 50 definitions once per page: most of
-the render time at 1,000 models. Given once to the abbr extension as its ``glossary``,
-they produce the same HTML.
+The abbreviations (built from docs/glossary.md by atlas.glossary) used to be appended to
+every page, so Python-Markdown parsed the same 50 definitions once per page: most of the
+render time at 1,000 models. Given once to the abbr extension as its ``glossary``, they
+produce the same HTML.
 
 The stock abbr tree walk finds each element's place with ``list(parent).index(el)``,
 which is quadratic in the number of siblings: on a 10,000-row table (the catalog, the
@@ -12,28 +12,10 @@ linear; the output is the same.
 """
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from markdown.extensions.abbr import AbbrExtension, AbbrTreeprocessor
 from markdown.util import AtomicString
-
-# Python-Markdown's own definition syntax: *[ABBR]: title
-DEFINITION_RE = re.compile(r"^[ ]{0,3}\*\[(?P<abbr>[^\\]*?)\][ ]?:[ ]*\n?[ ]*(?P<title>.*)$")
-
-
-def parse_abbreviations(text: str, path: str) -> dict[str, str]:
-    """``*[ABBR]: title`` lines as {ABBR: title}; any other non-blank line is an error."""
-    glossary: dict[str, str] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        match = DEFINITION_RE.match(line)
-        if not match or not match.group("abbr").strip():
-            raise ValueError(f"{path}:{number}: expected an abbreviation such as '*[LLM]: Large language model', got {line!r}")
-        glossary[match.group("abbr").strip()] = match.group("title").strip()
-    return glossary
-
 
 class LinearAbbrTreeprocessor(AbbrTreeprocessor):
     """AbbrTreeprocessor that passes each child's position down instead of searching for it."""
