@@ -299,16 +299,22 @@ class LazyLines(dict):  # type: ignore[type-arg]
         return super().__getitem__(key)
 
 
-def _check_mapping(raw: bytes, display: str, schema_name: str) -> Checked:
-    """Parse and schema-check organizations.yaml or techniques.yaml."""
+def _parsed(raw: bytes, display: str, not_a_mapping: str) -> tuple[Document | None, Checked]:
+    """The file's document, or None with the Checked result that says why there is none."""
     text, problems = decode(raw, display)
     document = None
     if text is not None:
         document, problems = parse_yaml(text, display)
+    if document is not None and not isinstance(document.data, dict):
+        document, problems = None, [Problem(display, 1, "(top level)", not_a_mapping)]
+    return document, (None, None, _plain(problems), False)
+
+
+def _check_mapping(raw: bytes, display: str, schema_name: str) -> Checked:
+    """Parse and schema-check organizations.yaml or techniques.yaml."""
+    document, refused = _parsed(raw, display, "must be a mapping of id to record")
     if document is None:
-        return None, None, _plain(problems), False
-    if not isinstance(document.data, dict):
-        return None, None, _plain([Problem(display, 1, "(top level)", "must be a mapping of id to record")]), False
+        return refused
     problems = schema.check(document, schema_name)
     problems += _text_problems(document, {p.field for p in problems})
     return document.data, document.lines, _plain(problems), not problems
@@ -316,14 +322,9 @@ def _check_mapping(raw: bytes, display: str, schema_name: str) -> Checked:
 
 def _check_model(raw: bytes, display: str) -> Checked:
     """Parse one model file and run the checks that need no other file."""
-    text, problems = decode(raw, display)
-    document = None
-    if text is not None:
-        document, problems = parse_yaml(text, display)
+    document, refused = _parsed(raw, display, "must be a mapping of fields, such as name: and kind:")
     if document is None:
-        return None, None, _plain(problems), False
-    if not isinstance(document.data, dict):
-        return None, None, _plain([Problem(display, 1, "(top level)", "must be a mapping of fields, such as name: and kind:")]), False
+        return refused
     _normalize_years(document)
     placeholders = _placeholder_problems(document)
     # A placeholder is reported once, as a placeholder, not also as a schema violation.
