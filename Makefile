@@ -26,8 +26,11 @@ build: install  ## build the site with --strict into a temporary directory, then
 validate: install  ## check the whole catalog
 	$(BIN)/python scripts/validate.py
 
-test: install  ## run the whole test suite
+test: install  ## run the whole test suite (it includes `scripts/bench.py --quick`)
 	$(BIN)/python -m pytest
+
+bench: install  ## benchmark 100, 1,000 and 10,000 models (about 45 minutes); rewrites docs/about/benchmarks.md
+	$(BIN)/python scripts/bench.py --large-runs 1
 
 clean:
 	rm -rf site .pytest_cache

@@ -294,6 +294,7 @@ def lighthouse(site: Path, pages: dict[str, str], out: Path) -> dict[str, dict[s
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     scores: dict[str, dict[str, dict[str, int]]] = {}
+    out.mkdir(parents=True, exist_ok=True)
     try:
         for label, path in pages.items():
             scores[label] = {}
@@ -375,6 +376,7 @@ def size_table(result: SizeResult) -> list[str]:
         ("Baseline build, wall (CPU)", f"{_s(base_wall)} ({_s(base_cpu)})", "", ""),
         ("Ratio Atlas / baseline, wall (CPU)", f"{atlas_wall / base_wall:.2f} ({atlas_cpu / base_cpu:.2f})", f"≤ {TARGET_RATIO}" if ratio_target else "", _verdict(atlas_wall / base_wall <= TARGET_RATIO) if ratio_target else ""),
         ("Peak RSS of the Atlas build", f"{rss:,.0f} MiB", f"≤ {TARGET_RSS_MIB:,} MiB", _verdict(rss <= TARGET_RSS_MIB)),
+        ("Peak RSS of the baseline build", f"{max(r.rss_mib for r in result.baseline):,.0f} MiB", "", ""),
         ("validate.py, whole catalog, cold cache", _s(median([r.wall for r in result.validate_cold])), f"≤ {TARGET_VALIDATE_S:g} s" if result.count >= 10_000 else "", _verdict(median([r.wall for r in result.validate_cold]) <= TARGET_VALIDATE_S) if result.count >= 10_000 else ""),
         ("validate.py, whole catalog, warm cache", _s(median([r.wall for r in result.validate_warm])), f"≤ {TARGET_VALIDATE_S:g} s" if result.count >= 10_000 else "", _verdict(median([r.wall for r in result.validate_warm]) <= TARGET_VALIDATE_S) if result.count >= 10_000 else ""),
         ("validate.py, one changed file", _s(median([r.wall for r in result.validate_one])), f"≤ {TARGET_VALIDATE_ONE_S:g} s", _verdict(median([r.wall for r in result.validate_one]) <= TARGET_VALIDATE_ONE_S)),

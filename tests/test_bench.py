@@ -63,7 +63,7 @@ def test_bench_quick_runs_and_reports_every_figure(tmp_path: Path) -> None:
     text = output.read_text(encoding="utf-8")
     assert "### 100 models" in text and "Quick mode" in text
     rows = dict(re.findall(r"^\| ([^|]+?) \| ([^|]+?) \|", text, re.MULTILINE))
-    for measure in ("Atlas build, wall (CPU)", "Baseline build, wall (CPU)", "Ratio Atlas / baseline, wall (CPU)", "Peak RSS of the Atlas build",
+    for measure in ("Atlas build, wall (CPU)", "Baseline build, wall (CPU)", "Ratio Atlas / baseline, wall (CPU)", "Peak RSS of the Atlas build", "Peak RSS of the baseline build",
                     "validate.py, whole catalog, cold cache", "validate.py, whole catalog, warm cache", "validate.py, one changed file",
                     "Site size", "Search index", "Model page HTML, median", "Model page HTML, largest",
                     "First rebuild after a YAML edit under `mkdocs serve`"):

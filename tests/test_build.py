@@ -224,3 +224,11 @@ def test_model_pages_are_not_in_the_navigation(real_site: Path) -> None:
 def test_site_wide_abbreviations_reach_generated_pages(real_site: Path) -> None:
     abbreviations = {abbr.get_text(): abbr["title"] for abbr in soup(real_site / "models" / "llava" / "index.html").select("article abbr")}
     assert abbreviations["CLIP"] == "Contrastive Language-Image Pre-training: A pair of image and text encoders trained together so that matching images and captions end up close in a shared embedding space."
+
+
+def test_accessibility_fixes_are_in_the_pages(real_site: Path) -> None:
+    page = soup(real_site / "models" / "llava" / "index.html")
+    assert page.select_one("div.md-search[role=dialog]")["aria-label"] == "Search"
+    assert [link["href"] for link in page.find_all("link", rel="stylesheet") if "atlas.css" in link["href"]] == ["../../assets/atlas.css"]
+    css = (real_site / "assets" / "atlas.css").read_text(encoding="utf-8")
+    assert ".md-typeset :is(p, li, td, dd) > a:not(.headerlink) {\n  text-decoration: underline;" in css

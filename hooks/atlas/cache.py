@@ -72,6 +72,8 @@ class ResultCache:
         return value
 
     def put(self, key: Key, value: Any) -> None:
+        if self.path is None:  # nowhere to save it: keeping every file's data would only cost memory
+            return
         self.current[key] = value
         self.changed = True
 

@@ -350,11 +350,12 @@ def _checked(cache: ResultCache, kind: str, file: Path, display: str) -> tuple[D
     result = cache.get(key)
     if result is None:
         result = _check_model(raw, display) if kind == "model" else _check_mapping(raw, display, kind)
-        data, lines, plain, passed = result
+        data, _, plain, passed = result
         cache.put(key, (data, None, plain, passed))
     else:
         data, _, plain, passed = result
-        lines = LazyLines(raw, display)
+    # The line map of every file at once took hundreds of MiB at 10,000 models; parse it again if a message needs it.
+    lines = LazyLines(raw, display)
     document = Document(display, data, lines) if data is not None else None
     return document, [Problem(*p) for p in plain], passed
 
