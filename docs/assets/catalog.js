@@ -16,32 +16,30 @@
     return o;
   }
 
-  function select(name, label, pairs) {
+  function field(label, control) {
     var wrap = document.createElement("label");
     wrap.className = "atlas-filter";
     var span = document.createElement("span");
     span.textContent = label;
+    wrap.appendChild(span);
+    wrap.appendChild(control);
+    return wrap;
+  }
+
+  function select(name, label, pairs) {
     var s = document.createElement("select");
     s.name = name;
     s.appendChild(option("", "any"));
     pairs.forEach(function (p) { s.appendChild(option(p[0], p[1])); });
-    wrap.appendChild(span);
-    wrap.appendChild(s);
-    return wrap;
+    return field(label, s);
   }
 
   function input(name, label, type, attrs) {
-    var wrap = document.createElement("label");
-    wrap.className = "atlas-filter";
-    var span = document.createElement("span");
-    span.textContent = label;
     var i = document.createElement("input");
     i.type = type;
     i.name = name;
     Object.keys(attrs || {}).forEach(function (k) { i.setAttribute(k, attrs[k]); });
-    wrap.appendChild(span);
-    wrap.appendChild(i);
-    return wrap;
+    return field(label, i);
   }
 
   function uniquePairs(rows, key, labelOf) {

@@ -39,7 +39,3 @@ def abbreviations(glossary: str) -> dict[str, str]:
             out.setdefault(head, (f"{inner}: " if inner else "") + sentence)
     return out
 
-
-def abbreviation_block(glossary: str) -> str:
-    """Markdown abbreviation definitions (``*[KEY]: text``) to append to a page."""
-    return "\n".join(f"*[{key}]: {text}" for key, text in abbreviations(glossary).items()) + "\n"

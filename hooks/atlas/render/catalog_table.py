@@ -11,16 +11,10 @@ from markupsafe import Markup
 
 from atlas.records import KIND_LABELS, Catalog, Model
 from atlas.render.escape import inert
+from atlas.render.tables import COLUMNS, HEADERS
 
-HEADERS = (
-    ("name", "Model", "text"),
-    ("organizations", "Organizations", "text"),
-    ("released", "Released", "text"),
-    ("kind", "Kind", "text"),
-    ("modalities", "Modalities (in → out)", "text"),
-    ("parameters", "Parameters", "number"),
-    ("weights", "Weights", "text"),
-)
+# Column keys and labels are those of the Markdown tables; only the sort type is added here.
+SORT_TYPES = {"parameters": "number"}
 WEIGHT_ORDER = {"open": 0, "restricted": 1, "closed": 2}
 
 
@@ -55,7 +49,7 @@ def _row(model: Model, catalog: Catalog, root: str) -> str:
 
 def catalog_table(models: Sequence[Model], catalog: Catalog, root: str) -> Markup:
     """The whole table as one raw HTML block; ``root`` leads from the page to the site root."""
-    head = "".join(f'<th scope="col" data-column="{key}" data-type="{kind}">{inert(label)}</th>' for key, label, kind in HEADERS)
+    head = "".join(f'<th scope="col" data-column="{key}" data-type="{SORT_TYPES.get(key, "text")}">{inert(HEADERS[key])}</th>' for key in COLUMNS)
     rows = "\n".join(_row(model, catalog, root) for model in models)
     return Markup(
         f'<div class="atlas-catalog" data-total="{len(models)}">\n'

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Sequence
 
 from markupsafe import Markup
 
@@ -154,5 +153,3 @@ def chart_mark_count(chart: Chart) -> int:
     """Number of bar segments a chart draws (non-zero cells), for tests."""
     return sum(1 for c in chart.categories for s in chart.series if chart.values[c].get(s, 0))
 
-
-__all__ = ["Chart", "openness_charts", "weights_by_year", "licence_families", "openness_by_org_type", "chart_mark_count", "Sequence"]

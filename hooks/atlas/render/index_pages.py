@@ -5,7 +5,6 @@ from collections import Counter
 
 import yaml
 
-from markupsafe import Markup
 
 from atlas.records import KIND_LABELS, ORG_TYPE_LABELS, Catalog, sort_models
 from atlas.render.catalog_table import catalog_table
@@ -107,5 +106,3 @@ def technique_page(technique_id: str, catalog: Catalog) -> str:
     body += "\n## References\n\n\\bibliography\n"
     return _front(tech.name, tech.summary) + body
 
-
-__all__ = ["models_index", "organizations_index", "organization_page", "techniques_index", "technique_page", "Markup"]

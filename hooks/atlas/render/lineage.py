@@ -27,18 +27,42 @@ class Edge:
     relations: tuple[str, ...]
 
 
-_CACHE: dict[int, tuple[Catalog, list[Edge]]] = {}
+@dataclass(frozen=True)
+class Graph:
+    """The lineage edges with their adjacency, built once per catalog (model pages share it)."""
+
+    edges: tuple[Edge, ...]
+    up: dict[str, tuple[str, ...]]
+    down: dict[str, tuple[str, ...]]
+    touching: dict[str, tuple[Edge, ...]]
+
+
+_CACHE: dict[int, tuple[Catalog, Graph]] = {}
+
+
+def graph(catalog: Catalog) -> Graph:
+    """The lineage graph of ``catalog``, computed on first use and then reused."""
+    cached = _CACHE.get(id(catalog))
+    if cached is not None and cached[0] is catalog:
+        return cached[1]
+    found = _edges(catalog)
+    up: dict[str, list[str]] = defaultdict(list)
+    down: dict[str, list[str]] = defaultdict(list)
+    touching: dict[str, list[Edge]] = defaultdict(list)
+    for edge in found:
+        up[edge.target].append(edge.source)
+        down[edge.source].append(edge.target)
+        touching[edge.source].append(edge)
+        touching[edge.target].append(edge)
+    result = Graph(tuple(found), {k: tuple(v) for k, v in up.items()}, {k: tuple(v) for k, v in down.items()}, {k: tuple(v) for k, v in touching.items()})
+    _CACHE.clear()
+    _CACHE[id(catalog)] = (catalog, result)
+    return result
 
 
 def edges(catalog: Catalog) -> list[Edge]:
     """Every lineage edge: built_on plus architecture parts that name a catalog model."""
-    cached = _CACHE.get(id(catalog))
-    if cached is not None and cached[0] is catalog:
-        return cached[1]
-    result = _edges(catalog)
-    _CACHE.clear()
-    _CACHE[id(catalog)] = (catalog, result)
-    return result
+    return list(graph(catalog).edges)
 
 
 def _edges(catalog: Catalog) -> list[Edge]:
@@ -149,23 +173,18 @@ def global_lineage(catalog: Catalog, root: str) -> str:
 
 def neighbourhood(catalog: Catalog, model_id: str, root: str, depth: int = 2, limit: int = 14) -> str | None:
     """A small graph of a model's ancestors and descendants, or None if it has neither."""
-    all_edges = edges(catalog)
-    up: dict[str, list[str]] = defaultdict(list)
-    down: dict[str, list[str]] = defaultdict(list)
-    for edge in all_edges:
-        up[edge.target].append(edge.source)
-        down[edge.source].append(edge.target)
+    lineage = graph(catalog)
     keep = {model_id}
-    for links in (up, down):
+    for links in (lineage.up, lineage.down):
         frontier = [model_id]
         side: list[str] = []
         for _ in range(depth):
-            frontier = sorted({n for f in frontier for n in links[f]} - keep - set(side))
+            frontier = sorted({n for f in frontier for n in links.get(f, ())} - keep - set(side))
             side += frontier
         keep |= set(side[:limit])
     if keep == {model_id}:
         return None
-    sub = [e for e in all_edges if e.source in keep and e.target in keep]
+    sub = sorted({e for n in keep for e in lineage.touching.get(n, ()) if e.source in keep and e.target in keep}, key=lambda e: (e.source, e.target))
     name = catalog.model(model_id).name
     return '<div class="atlas-scroll atlas-neighbourhood">' + graph_svg(catalog, keep, sub, root, f"Lineage around {name}", focus=model_id) + "</div>"
 
