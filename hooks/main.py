@@ -19,6 +19,7 @@ from mkdocs.structure.files import File, InclusionLevel
 from atlas.render.directives import DirectiveError, expand
 from atlas.glossary import abbreviations as glossary_abbreviations
 from atlas.history import entry_dates
+from atlas.shared_nav import SharedNav
 from atlas.render.exports import models_csv, models_json
 from atlas.render.whats_new import atom_feed
 from atlas.site import NAV_PAGES, edit_path, generated_pages
@@ -26,6 +27,7 @@ from atlas.validate import load_catalog
 from bibtex_once import format_once, share_parse
 
 if TYPE_CHECKING:
+    from jinja2 import Environment
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
@@ -95,6 +97,11 @@ def exports(catalog: Any) -> dict[str, str | bytes]:
     for schema in sorted((ROOT / "catalog" / "schema").glob("*.json")):
         outputs[f"schema/{schema.name}"] = schema.read_bytes()
     return outputs
+
+
+def on_env(env: Environment, **kwargs: Any) -> Environment:
+    env.globals["atlas_shared_nav"] = SharedNav()  # a fresh one per build
+    return env
 
 
 @event_priority(50)  # before mkdocs-bibtex, so expanded content is cited like the rest

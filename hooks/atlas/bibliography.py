@@ -135,14 +135,18 @@ def _style() -> PlainStyle:
     return PlainStyle()  # building one looks up pybtex's plugins, about 30 ms
 
 
-def _format_problem(entry: Any) -> str | None:
-    """Why mkdocs-bibtex could not format ``entry`` for a reference list, or None."""
+def _format_problem(entry: Any, formatted: dict[str, tuple[Any, str]]) -> str | None:
+    """Why mkdocs-bibtex could not format ``entry`` for a reference list, or None.
+
+    The text it would show is kept in ``formatted`` (key -> (entry, Markdown)), so the
+    build need not format the entry a second time.
+    """
     style = _style()
     if not hasattr(style, f"get_{entry.type.lower()}_template"):
         supported = sorted(name[4:-9] for name in dir(style) if name.startswith("get_") and name.endswith("_template"))
         return f"entry type @{entry.type} is not supported; use one of: {', '.join(supported)}"
     try:
-        style.format_entry("", entry).text.render(MarkdownBackend())
+        formatted[entry.key] = (entry, style.format_entry("", entry).text.render(MarkdownBackend()))
     except (PybtexError, KeyError, ValueError, IndexError, RecursionError) as exc:
         return str(exc).split(": ", 1)[-1] if isinstance(exc, PybtexSyntaxError) else str(exc) or type(exc).__name__
     return None
@@ -170,14 +174,22 @@ def _brace_problem(text: str) -> tuple[int, str] | None:
     return None
 
 
-# The last clean pybtex parse, keyed by the file's hash: the build hands it to mkdocs-bibtex
-# instead of letting the plugin parse the same file again (seconds at 10,000 entries).
+# The last clean pybtex parse, keyed by the file's hash, and the Markdown each entry was
+# formatted to while checking it: the build hands both to mkdocs-bibtex instead of letting
+# the plugin parse the same file again and format every entry again (seconds at 10,000).
 _LAST_PARSE: dict[bytes, Any] = {}
+_LAST_FORMATTED: dict[str, tuple[Any, str]] = {}
 
 
 def last_parse(raw: bytes) -> Any:
     """pybtex's BibliographyData for ``raw`` if parse_bibliography parsed it without errors, else None."""
     return _LAST_PARSE.get(digest(raw))
+
+
+def formatted_text(entry: Any) -> str | None:
+    """The Markdown of pybtex's plain style for ``entry``, if the last clean parse produced this very entry and formatted it."""
+    known = _LAST_FORMATTED.get(getattr(entry, "key", None))
+    return known[1] if known is not None and known[0] is entry else None
 
 
 def parse_bibliography(raw: bytes, path: str) -> tuple[dict[str, Reference], list[Problem]]:
@@ -248,9 +260,13 @@ def parse_bibliography(raw: bytes, path: str) -> tuple[dict[str, Reference], lis
         problems.append(Problem(path, line, "bibtex", f"syntax error: {message}"))
         broken.add(max((start for start in entry_lines if start <= line), default=0))
 
+    formatted: dict[str, tuple[Any, str]] = {}
     if not captured:
         _LAST_PARSE.clear()
         _LAST_PARSE[digest(raw)] = data
+        _LAST_FORMATTED.clear()
+        _LAST_FORMATTED.update(formatted)  # the same dict object is filled below
+        formatted = _LAST_FORMATTED
     references: dict[str, Reference] = {}
     authors_seen = 0
     for key, entry in data.entries.items():
@@ -297,7 +313,7 @@ def parse_bibliography(raw: bytes, path: str) -> tuple[dict[str, Reference], lis
             if authors_seen - len(authors) <= MAX_AUTHORS:
                 entry_problems.append(Problem(path, line, f"{key}.author", f"brings the bibliography past {MAX_AUTHORS:,} authors in all; end long author lists with 'and others'"))
         elif not entry_problems and not pending:
-            why = _format_problem(entry)
+            why = _format_problem(entry, formatted)
             if why:
                 entry_problems.append(Problem(path, line, key, f"cannot be formatted for the reference list: {why}"))
         problems += entry_problems
