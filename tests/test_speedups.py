@@ -1,11 +1,16 @@
-"""The engine's speed-ups change no output: inlined schema, abbreviation glossary, bibtex once."""
+"""The engine's speed-ups change no output: inlined schema, abbreviation glossary, bibtex once,
+the shared navigation, relative links and JSON front matter."""
 from __future__ import annotations
 
+import posixpath
 from pathlib import Path
 from types import SimpleNamespace
 
 import jsonschema
 import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 import bibtex_once
 from atlas import schema
@@ -158,3 +163,30 @@ def test_the_navigation_is_rendered_once_per_folder_for_pages_outside_it() -> No
     assert render("models/d/", inside) == "nav for models/d/"  # in the navigation: its own active state
     assert render("models/e/", inside) == "nav for models/e/"
     assert calls == ["nav models/a/", "nav organizations/x/", "tabs models/c/", "nav models/d/", "nav models/e/"]
+
+
+_FOLDERS = st.lists(st.sampled_from(["models", "a", "b", "organizations"]), max_size=3)
+_PAGES = st.sampled_from(["index.md", "x.md", "a.md"])
+
+
+@given(_FOLDERS, _PAGES, _FOLDERS, _PAGES)
+def test_relative_links_match_posixpath_relpath(target_dir: list[str], target_page: str, here_dir: list[str], here_page: str) -> None:
+    # Links join two Markdown sources under docs/: folders, then a .md file.
+    from atlas.render.templating import relative
+
+    target_path, here_path = "/".join([*target_dir, target_page]), "/".join([*here_dir, here_page])
+    assert relative(target_path, here_path) == posixpath.relpath(target_path, posixpath.dirname(here_path) or ".")
+
+
+FRONT_MATTER_VALUES = ["plain", "quotes \" and ' and \\ backslash", "colon: and # hash", "---", "...", "- dash", "{brace} [bracket]", "yes", "null", "1e3",
+                       "tab\there", "new\nline", "nel\x85", "line\u2028sep", "para\u2029sep", "del\x7f", "c1\x9b", "bom\ufeff", "emoji \U0001F600", "café ü", "\x00nul", "&amp; <b>"]
+
+
+@pytest.mark.parametrize("value", FRONT_MATTER_VALUES)
+def test_front_matter_reads_back_as_written(value: str) -> None:
+    from atlas.render.escape import front_matter
+
+    data = {"title": value, "search": {"boost": 3, "exclude": True}, "tags": [value, "LLM"], "hide": ["toc"]}
+    text = front_matter(data)
+    assert text.startswith("---\n") and text.endswith("\n---\n\n") and text.count("\n") == 4
+    assert yaml.safe_load(text.split("\n")[1]) == data
