@@ -140,5 +140,9 @@ def on_page_context(context: dict[str, Any], page: Page, **kwargs: Any) -> dict[
 
 
 def on_page_content(html: str, page: Page, **kwargs: Any) -> str:
+    if page.file.src_uri in _state.get("sources", ()):
+        # Rendered: MkDocs would keep this Markdown until the end of the build (about 100 MB
+        # at 10,000 models). The page's title is in its front matter, so nothing reads it again.
+        page.markdown = ""
     # Bibliography footnotes would triple the search index; keep them out of it.
     return html.replace('<div class="footnote">', '<div class="footnote" data-search-exclude>')
