@@ -26,14 +26,16 @@ def page_sources(catalog: Catalog, site_url: str, year: str) -> dict[str, Callab
     }
     for src, render_facet in FACET_PAGES.items():
         pages[src] = partial(render_facet, catalog)
-    for model in catalog.models:
-        pages[model_src(model.id)] = partial(model_page, model, catalog, site_url, year)
     used_orgs = {org for model in catalog.models for org in model.organizations}
     for org_id in sorted(catalog.organizations):
         if org_id in used_orgs or any(o.parent == org_id for o in catalog.organizations.values() if o.id in used_orgs):
             pages[f"organizations/{org_id}.md"] = partial(organization_page, org_id, catalog)
     for technique_id in sorted(catalog.techniques):
         pages[f"techniques/{technique_id}.md"] = partial(technique_page, technique_id, catalog)
+    # Model pages last: MkDocs renders in this order, and the long listings above, rendered
+    # while memory is still small, do not raise the build's peak at the end.
+    for model in catalog.models:
+        pages[model_src(model.id)] = partial(model_page, model, catalog, site_url, year)
     return pages
 
 
