@@ -21,6 +21,7 @@ from atlas.render.directives import DirectiveError, expand
 from atlas.glossary import abbreviations as glossary_abbreviations
 from atlas.history import entry_dates
 from atlas.shared_nav import SharedNav
+from atlas.render.escape import narrow
 from atlas.render.exports import models_csv, models_json
 from atlas.render.whats_new import atom_feed
 from atlas.site import NAV_PAGES, edit_path, page_sources
@@ -145,4 +146,4 @@ def on_page_content(html: str, page: Page, **kwargs: Any) -> str:
         # at 10,000 models). The page's title is in its front matter, so nothing reads it again.
         page.markdown = ""
     # Bibliography footnotes would triple the search index; keep them out of it.
-    return html.replace('<div class="footnote">', '<div class="footnote" data-search-exclude>')
+    return narrow(html.replace('<div class="footnote">', '<div class="footnote" data-search-exclude>'))

@@ -190,3 +190,19 @@ def test_front_matter_reads_back_as_written(value: str) -> None:
     text = front_matter(data)
     assert text.startswith("---\n") and text.endswith("\n---\n\n") and text.count("\n") == 4
     assert yaml.safe_load(text.split("\n")[1]) == data
+
+
+def test_narrow_html_displays_the_same_in_one_byte_per_character() -> None:
+    from bs4 import BeautifulSoup
+
+    from atlas.render.escape import narrow
+
+    page = ('<p title="in → out">2017–2023 → 日本語 ü é 😀</p><pre><code>a → b</code></pre>'
+            '<script type="application/json">{"label": "a → b"}</script><STYLE>p::after { content: "→"; }</STYLE><p>end –</p>')
+    narrowed = narrow(page)
+    assert narrowed == ('<p title="in &#x2192; out">2017&#x2013;2023 &#x2192; &#x65e5;&#x672c;&#x8a9e; ü é &#x1f600;</p><pre><code>a &#x2192; b</code></pre>'
+                        '<script type="application/json">{"label": "a → b"}</script><STYLE>p::after { content: "→"; }</STYLE><p>end &#x2013;</p>')
+    assert BeautifulSoup(narrowed, "html.parser").get_text() == BeautifulSoup(page, "html.parser").get_text()
+    assert BeautifulSoup(narrowed, "html.parser").p["title"] == "in → out"
+    assert narrow("plain ASCII <b>only</b>") == "plain ASCII <b>only</b>"
+    assert max(map(ord, narrow("<p>ü → é</p>"))) <= 0xFF
