@@ -16,7 +16,7 @@ from typing import Any, Iterable
 
 from atlas import schema
 from atlas.bibliography import Reference, parse_bibliography
-from atlas.cache import ResultCache, digest, engine_stamp
+from atlas.cache import FileIndex, ResultCache, digest, engine_stamp, file_stat
 from atlas.load import MAX_BYTES, Document, decode, parse_yaml
 from atlas.placeholder import MESSAGE as PLACEHOLDER_MESSAGE
 from atlas.placeholder import is_placeholder
@@ -275,16 +275,20 @@ Checked = tuple[Any, dict | None, tuple[tuple[str, int, str, str], ...], bool]
 
 
 class LazyLines(dict):  # type: ignore[type-arg]
-    """The line of each key of a cached document, parsed from its bytes on first use."""
+    """The line of each key of a cached document, parsed from its bytes (or file) on first use."""
 
-    def __init__(self, raw: bytes, display: str) -> None:
+    def __init__(self, raw: bytes | Path, display: str) -> None:
         super().__init__()
-        self._source: tuple[bytes, str] | None = (raw, display)
+        self._source: tuple[bytes | Path, str] | None = (raw, display)
 
     def _fill(self) -> None:
         if self._source is not None:
             raw, display = self._source
             self._source = None
+            if isinstance(raw, Path):  # an indexed file, unchanged since its stat was compared
+                raw, _ = _read(raw, display)
+                if raw is None:
+                    return
             text, _ = decode(raw, display)
             document, _ = parse_yaml(text or "", display)
             if document is not None:
@@ -341,8 +345,48 @@ def _plain(problems: list[Problem]) -> tuple[tuple[str, int, str, str], ...]:
     return tuple((p.path, p.line, p.field, p.message) for p in problems)
 
 
-def _checked(cache: ResultCache, kind: str, file: Path, display: str) -> tuple[Document | None, list[Problem], bool]:
+# What the checks after the schema read from a model file; the index keeps only these.
+SUMMARY_FIELDS = (
+    "name", "aliases", "organizations", "techniques", "built_on", "shares_paper_with",
+    "references", "sources", "results", "parameters", "variants", "released",
+)
+
+
+def _summary(kind: str, data: Any) -> Any:
+    """The part of a file's data that the cross-checks and date checks read."""
+    if kind != "model" or not isinstance(data, dict):
+        return data
+    return {key: data[key] for key in SUMMARY_FIELDS if key in data}
+
+
+def _indexed(index: FileIndex, kind: str, file: Path, display: str, entry: os.DirEntry | None) -> tuple[Document | None, list[Problem], bool]:
+    """A file's summary, problems and schema verdict, from the index while the file is unchanged."""
+    try:
+        status = file_stat(entry.stat() if entry is not None else file.stat())
+    except OSError:
+        status = None
+    value = index.trusted(kind, display, status) if status is not None else None
+    raw: bytes | None = None
+    if value is None:
+        raw, problems = _read(file, display)
+        if raw is None:
+            return None, problems, False
+        content = digest(raw)
+        value = index.matching(kind, display, status, content) if status is not None else None
+        if value is None:
+            data, _, plain, passed = _check_model(raw, display) if kind == "model" else _check_mapping(raw, display, kind)
+            value = (_summary(kind, data), plain, passed)
+            if status is not None:
+                index.put(kind, display, status, content, value)
+    data, plain, passed = value
+    document = Document(display, data, LazyLines(raw if raw is not None else file, display)) if data is not None else None
+    return document, [Problem(*p) for p in plain], passed
+
+
+def _checked(cache: ResultCache | FileIndex, kind: str, file: Path, display: str, entry: os.DirEntry | None = None) -> tuple[Document | None, list[Problem], bool]:
     """A file's document, problems and schema verdict, from the cache when its bytes are unchanged."""
+    if isinstance(cache, FileIndex):
+        return _indexed(cache, kind, file, display, entry)
     raw, problems = _read(file, display)
     if raw is None:
         return None, problems, False
@@ -360,7 +404,7 @@ def _checked(cache: ResultCache, kind: str, file: Path, display: str) -> tuple[D
     return document, [Problem(*p) for p in plain], passed
 
 
-def _load_mapping_file(path: Path, paths: Paths, schema_name: str, cache: ResultCache) -> tuple[Document | None, list[Problem]]:
+def _load_mapping_file(path: Path, paths: Paths, schema_name: str, cache: ResultCache | FileIndex) -> tuple[Document | None, list[Problem]]:
     display = paths.display(path)
     if not path.exists():
         return None, [Problem(display, 1, "file", "is missing")]
@@ -368,8 +412,10 @@ def _load_mapping_file(path: Path, paths: Paths, schema_name: str, cache: Result
     return document, problems
 
 
-def _bibliography(raw: bytes, display: str, cache: ResultCache) -> tuple[dict[str, Reference], list[Problem]]:
+def _bibliography(raw: bytes, display: str, cache: ResultCache | FileIndex) -> tuple[dict[str, Reference], list[Problem]]:
     """references.bib parsed, or its cached parse when the file is unchanged."""
+    if isinstance(cache, FileIndex):
+        return _indexed_bibliography(raw, display, cache)
     key = ("bibliography", display, digest(raw))
     stored = cache.get(key)
     if stored is None:
@@ -379,6 +425,19 @@ def _bibliography(raw: bytes, display: str, cache: ResultCache) -> tuple[dict[st
         return references, problems
     entries, plain = stored
     return {entry[0]: Reference(*entry) for entry in entries}, [Problem(*p) for p in plain]
+
+
+def _indexed_bibliography(raw: bytes, display: str, index: FileIndex) -> tuple[dict[str, Reference], list[Problem]]:
+    """Each key of references.bib with only its arXiv id, which is all the cross-checks read, and its problems."""
+    content = digest(raw)
+    stored = index.matching("bibliography", display, (len(raw), 0, 0, 0), content)
+    if stored is None:
+        references, problems = parse_bibliography(raw, display)
+        stored = (tuple((key, reference.get("eprint")) for key, reference in references.items()), _plain(problems))
+        index.put("bibliography", display, (len(raw), 0, 0, 0), content, stored)
+    keys, plain = stored
+    light = {key: Reference(key, "", 0, (("eprint", eprint),) if eprint else (), (), "") for key, eprint in keys}
+    return light, [Problem(*p) for p in plain]
 
 
 def _cycles(graph: dict[str, tuple[str, ...]]) -> list[list[str]]:
@@ -429,6 +488,50 @@ def _shared_papers(documents: dict[str, Document], references: dict[str, Referen
     return problems
 
 
+def _model_problems(
+    model_id: str, document: Document, documents: dict[str, Document], paths: Paths, organizations: dict[str, Organization],
+    techniques: dict[str, Technique], references: dict[str, Reference], organizations_ok: bool, techniques_ok: bool, bibliography_failed: bool,
+) -> list[Problem]:
+    """The cross-checks of one model (that passed the schema) against the shared files and the other models."""
+    problems: list[Problem] = []
+    data = document.data
+    display = document.path
+    for index, org in enumerate(data["organizations"]):
+        if is_placeholder(org):
+            continue
+        if org not in organizations and organizations_ok:
+            problems.append(Problem(display, document.line(("organizations", index)), f"organizations[{index}]", f"unknown organization {org!r}{_suggest(org, organizations)}; add it to catalog/organizations.yaml"))
+    for index, tech in enumerate(data.get("techniques") or []):
+        if is_placeholder(tech):
+            continue
+        if tech not in techniques and techniques_ok:
+            problems.append(Problem(display, document.line(("techniques", index)), f"techniques[{index}]", f"unknown technique {tech!r}{_suggest(tech, techniques)}; see catalog/techniques.yaml"))
+    for index, target in enumerate(data.get("built_on") or []):
+        if is_placeholder(target):
+            continue
+        if target == model_id:
+            problems.append(Problem(display, document.line(("built_on", index)), f"built_on[{index}]", "a model cannot be built on itself"))
+        elif target not in documents and not (paths.models / f"{target}.yaml").exists():
+            problems.append(Problem(display, document.line(("built_on", index)), f"built_on[{index}]", f"unknown model {target!r}{_suggest(target, documents)}"))
+    for key, ref in _model_refs(data):
+        if is_placeholder(ref):
+            continue
+        if not _ref_ok(ref, references) and not bibliography_failed:
+            problems.append(Problem(display, document.line(key), schema.field_name(key), f"unknown BibTeX key {ref!r}{_suggest(ref, references)}; add the entry to catalog/references.bib"))
+    for key in data.get("sources") or {}:
+        head = key.split(".")[0]
+        if head == "sources":
+            problems.append(Problem(display, document.line(("sources", key)), f"sources.{key}", "names no fact; sources lists the fields that references support"))
+        elif head not in schema.schema("model")["properties"]:
+            problems.append(Problem(display, document.line(("sources", key)), f"sources.{key}", f"is not a model field{_suggest(head, schema.schema('model')['properties'])}"))
+    top = parse_count(data.get("parameters"))
+    for index, variant in enumerate(data.get("variants") or []):
+        size = parse_count(variant.get("parameters"))
+        if top is not None and size is not None and size > top:
+            problems.append(Problem(display, document.line(("variants", index, "parameters")), f"variants[{index}].parameters", f"{variant['parameters']} is larger than the model's parameters ({data['parameters']}); parameters must be the largest variant"))
+    return problems
+
+
 def load_catalog(
     root: Path, only: Iterable[Path] | None = None, extra: Iterable[Path] = (), cache_dir: Path | None = None, build: bool = True
 ) -> tuple[Catalog | None, list[Problem]]:
@@ -440,14 +543,16 @@ def load_catalog(
     With ``cache_dir``, per-file results are reused while a file's bytes are unchanged.
     With ``build=False`` only the problems are wanted and the Catalog is always None.
     """
-    cache = ResultCache(cache_dir, engine_stamp(schema.SCHEMA_DIR) if cache_dir is not None else "")
+    stamp = engine_stamp(schema.SCHEMA_DIR) if cache_dir is not None else ""
+    # Only a build needs each model's full data; validation keeps the small index.
+    cache = ResultCache(cache_dir, stamp) if build else FileIndex(cache_dir, stamp)
     try:
         return _load_catalog(Paths(root), only, extra, cache, build)
     finally:
         cache.save()
 
 
-def _load_catalog(paths: Paths, only: Iterable[Path] | None, extra: Iterable[Path], cache: ResultCache, build: bool) -> tuple[Catalog | None, list[Problem]]:
+def _load_catalog(paths: Paths, only: Iterable[Path] | None, extra: Iterable[Path], cache: ResultCache | FileIndex, build: bool) -> tuple[Catalog | None, list[Problem]]:
     problems: list[Problem] = []
 
     raw_bib = paths.bibliography.read_bytes() if paths.bibliography.exists() else b""
@@ -473,13 +578,15 @@ def _load_catalog(paths: Paths, only: Iterable[Path] | None, extra: Iterable[Pat
 
     # os.scandir knows which entries are plain files, so 10,000 files need no stat or resolve each.
     entries = sorted(os.scandir(paths.models), key=lambda e: e.name) if paths.models.is_dir() else []
-    plain = {e.name for e in entries if e.is_file(follow_symlinks=False)}
+    plain = {e.name: e for e in entries if e.is_file(follow_symlinks=False)}
     files = [Path(e.path) for e in entries]
     in_models = len(files)
     if extra:
         known = {f.resolve() for f in files}
         files += [Path(p) for p in extra if Path(p).resolve() not in known]
     models_dir = paths.display(paths.models)
+    # With ``only``, problems in other files are not reported, so the checks local to them are skipped.
+    wanted = {paths.display(Path(p)) for p in only} if only is not None else None
     documents: dict[str, Document] = {}
     for position, file in enumerate(files):
         fast = position < in_models and file.name in plain
@@ -501,10 +608,15 @@ def _load_catalog(paths: Paths, only: Iterable[Path] | None, extra: Iterable[Pat
         if model_id in documents:
             problems.append(Problem(display, 1, "id", f"duplicate id: {documents[model_id].path} already defines {model_id!r}"))
             continue
-        document, file_problems, passed = _checked(cache, "model", file, display)
-        problems += file_problems
+        document, file_problems, passed = _checked(cache, "model", file, display, plain[file.name] if fast else None)
         if document is None:
+            problems += file_problems
             continue
+        if passed:
+            documents[model_id] = document
+        if wanted is not None and display not in wanted:
+            continue
+        problems += file_problems
         data = document.data
         for field in DATE_FIELDS:
             value = data.get(field)
@@ -520,48 +632,14 @@ def _load_catalog(paths: Paths, only: Iterable[Path] | None, extra: Iterable[Pat
             value = variant.get("released") if isinstance(variant, dict) else None
             if isinstance(value, str) and re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value) and date_problem(value):
                 problems.append(Problem(display, document.line(("variants", index, "released")), f"variants[{index}].released", f"{value!r} is not a real date: {date_problem(value)}"))
-        if not passed:
-            continue
-        documents[model_id] = document
 
     # Cross-checks need every file parsed; they run on the files that passed the schema.
     names: dict[str, tuple[str, str, str]] = {}
     for model_id, document in documents.items():
         data = document.data
         display = document.path
-        for index, org in enumerate(data["organizations"]):
-            if is_placeholder(org):
-                continue
-            if org not in organizations and org_doc is not None and not org_problems:
-                problems.append(Problem(display, document.line(("organizations", index)), f"organizations[{index}]", f"unknown organization {org!r}{_suggest(org, organizations)}; add it to catalog/organizations.yaml"))
-        for index, tech in enumerate(data.get("techniques") or []):
-            if is_placeholder(tech):
-                continue
-            if tech not in techniques and tech_doc is not None and not tech_problems:
-                problems.append(Problem(display, document.line(("techniques", index)), f"techniques[{index}]", f"unknown technique {tech!r}{_suggest(tech, techniques)}; see catalog/techniques.yaml"))
-        for index, target in enumerate(data.get("built_on") or []):
-            if is_placeholder(target):
-                continue
-            if target == model_id:
-                problems.append(Problem(display, document.line(("built_on", index)), f"built_on[{index}]", "a model cannot be built on itself"))
-            elif target not in documents and not (paths.models / f"{target}.yaml").exists():
-                problems.append(Problem(display, document.line(("built_on", index)), f"built_on[{index}]", f"unknown model {target!r}{_suggest(target, documents)}"))
-        for key, ref in _model_refs(data):
-            if is_placeholder(ref):
-                continue
-            if not _ref_ok(ref, references) and not bib_problems:
-                problems.append(Problem(display, document.line(key), schema.field_name(key), f"unknown BibTeX key {ref!r}{_suggest(ref, references)}; add the entry to catalog/references.bib"))
-        for key in data.get("sources") or {}:
-            head = key.split(".")[0]
-            if head == "sources":
-                problems.append(Problem(display, document.line(("sources", key)), f"sources.{key}", "names no fact; sources lists the fields that references support"))
-            elif head not in schema.schema("model")["properties"]:
-                problems.append(Problem(display, document.line(("sources", key)), f"sources.{key}", f"is not a model field{_suggest(head, schema.schema('model')['properties'])}"))
-        top = parse_count(data.get("parameters"))
-        for index, variant in enumerate(data.get("variants") or []):
-            size = parse_count(variant.get("parameters"))
-            if top is not None and size is not None and size > top:
-                problems.append(Problem(display, document.line(("variants", index, "parameters")), f"variants[{index}].parameters", f"{variant['parameters']} is larger than the model's parameters ({data['parameters']}); parameters must be the largest variant"))
+        if wanted is None or display in wanted:
+            problems += _model_problems(model_id, document, documents, paths, organizations, techniques, references, org_doc is not None and not org_problems, tech_doc is not None and not tech_problems, bool(bib_problems))
         # Keys, not lines: a cached document parses its lines again only when a message needs one.
         labels: list[tuple[str, str, tuple]] = [("name", data["name"], ("name",))]
         labels += [(f"aliases[{i}]", alias, ("aliases", i)) for i, alias in enumerate(data.get("aliases") or [])]
@@ -587,8 +665,7 @@ def _load_catalog(paths: Paths, only: Iterable[Path] | None, extra: Iterable[Pat
         index = list(graph[cycle[0]]).index(cycle[1] if len(cycle) > 1 else cycle[0])
         problems.append(Problem(document.path, document.line(("built_on", index)), f"built_on[{index}]", "lineage cycle: " + " -> ".join(cycle + [cycle[0]])))
 
-    if only is not None:
-        wanted = {paths.display(Path(p)) for p in only}
+    if wanted is not None:
         # The BibTeX entries a checked file cites are part of it: a stub left by the scaffold must show.
         cited = {ref for doc in documents.values() if doc.path in wanted for _, ref in _model_refs(doc.data)}
         bib_path = paths.display(paths.bibliography)
