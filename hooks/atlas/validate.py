@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import marshal
 import os
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -260,10 +262,10 @@ def _build_model(model_id: str, document: Document) -> Model:
     )
 
 
-def _read(file: Path, display: str) -> tuple[bytes | None, list[Problem]]:
+def _read(file: str | Path, display: str) -> tuple[bytes | None, list[Problem]]:
     """The bytes of ``file``, up to one byte past the size limit."""
     try:
-        with file.open("rb") as handle:
+        with open(file, "rb") as handle:
             return handle.read(MAX_BYTES + 1), []
     except OSError as exc:
         return None, [Problem(display, 1, "file", f"cannot be read: {exc.strerror}")]
@@ -277,15 +279,15 @@ Checked = tuple[Any, dict | None, tuple[tuple[str, int, str, str], ...], bool]
 class LazyLines(dict):  # type: ignore[type-arg]
     """The line of each key of a cached document, parsed from its bytes (or file) on first use."""
 
-    def __init__(self, raw: bytes | Path, display: str) -> None:
+    def __init__(self, raw: bytes | str | Path, display: str) -> None:
         super().__init__()
-        self._source: tuple[bytes | Path, str] | None = (raw, display)
+        self._source: tuple[bytes | str | Path, str] | None = (raw, display)
 
     def _fill(self) -> None:
         if self._source is not None:
             raw, display = self._source
             self._source = None
-            if isinstance(raw, Path):  # an indexed file, unchanged since its stat was compared
+            if not isinstance(raw, bytes):  # an indexed file, unchanged since its stat was compared
                 raw, _ = _read(raw, display)
                 if raw is None:
                     return
@@ -346,23 +348,41 @@ def _plain(problems: list[Problem]) -> tuple[tuple[str, int, str, str], ...]:
 
 
 # What the checks after the schema read from a model file; the index keeps only these.
-SUMMARY_FIELDS = (
-    "name", "aliases", "organizations", "techniques", "built_on", "shares_paper_with",
-    "references", "sources", "results", "parameters", "variants", "released",
-)
+# The cross-checks between models read the first group for every model; the second is read
+# only for the files whose problems are reported, so the index stores it as one opaque blob.
+SHARED_FIELDS = ("name", "aliases", "built_on", "shares_paper_with", "references")
+LOCAL_FIELDS = ("organizations", "techniques", "sources", "results", "parameters", "variants", "released")
 
 
 def _summary(kind: str, data: Any) -> Any:
-    """The part of a file's data that the cross-checks and date checks read."""
+    """The part of a file's data that the later checks read: (shared fields, marshalled local fields)."""
     if kind != "model" or not isinstance(data, dict):
         return data
-    return {key: data[key] for key in SUMMARY_FIELDS if key in data}
+    shared = {sys.intern(key): data[key] for key in SHARED_FIELDS if key in data}
+    local = {key: data[key] for key in LOCAL_FIELDS if key in data}
+    # Of the lists of mappings, only these fields are read (and only when the schema passed).
+    for key, kept in (("results", ("source",)), ("variants", ("parameters", "released"))):
+        if isinstance(local.get(key), list):
+            local[key] = [{name: item[name] for name in kept if name in item} if isinstance(item, dict) else item for item in local[key]]
+    return shared, marshal.dumps(local)
 
 
-def _indexed(index: FileIndex, kind: str, file: Path, display: str, entry: os.DirEntry | None) -> tuple[Document | None, list[Problem], bool]:
-    """A file's summary, problems and schema verdict, from the index while the file is unchanged."""
+def _unpack(kind: str, summary: Any, full: bool) -> Any:
+    """A file's data as the later checks need it, with its local fields only when ``full``."""
+    if kind != "model" or not isinstance(summary, tuple):
+        return summary
+    shared, local = summary
+    return {**shared, **marshal.loads(local)} if full else shared
+
+
+def _indexed(index: FileIndex, kind: str, file: str | Path, display: str, entry: os.DirEntry | None, full: bool) -> tuple[Document | None, list[Problem], bool]:
+    """A file's summary, problems and schema verdict, from the index while the file is unchanged.
+
+    Without ``full`` the caller reports no problem of this file: only what the checks
+    between models read is returned, and no problem.
+    """
     try:
-        status = file_stat(entry.stat() if entry is not None else file.stat())
+        status = file_stat(entry.stat() if entry is not None else os.stat(file))
     except OSError:
         status = None
     value = index.trusted(kind, display, status) if status is not None else None
@@ -378,15 +398,20 @@ def _indexed(index: FileIndex, kind: str, file: Path, display: str, entry: os.Di
             value = (_summary(kind, data), plain, passed)
             if status is not None:
                 index.put(kind, display, status, content, value)
-    data, plain, passed = value
-    document = Document(display, data, LazyLines(raw if raw is not None else file, display)) if data is not None else None
-    return document, [Problem(*p) for p in plain], passed
+    summary, plain, passed = value
+    data = _unpack(kind, summary, full)
+    # Without ``full`` no message about this file is shown, so it needs no lines.
+    lines = LazyLines(raw if raw is not None else file, display) if full else {}
+    document = Document(display, data, lines) if data is not None else None
+    return document, [Problem(*p) for p in plain] if full or document is None else [], passed
 
 
-def _checked(cache: ResultCache | FileIndex, kind: str, file: Path, display: str, entry: os.DirEntry | None = None) -> tuple[Document | None, list[Problem], bool]:
+def _checked(
+    cache: ResultCache | FileIndex, kind: str, file: str | Path, display: str, entry: os.DirEntry | None = None, full: bool = True
+) -> tuple[Document | None, list[Problem], bool]:
     """A file's document, problems and schema verdict, from the cache when its bytes are unchanged."""
     if isinstance(cache, FileIndex):
-        return _indexed(cache, kind, file, display, entry)
+        return _indexed(cache, kind, file, display, entry, full)
     raw, problems = _read(file, display)
     if raw is None:
         return None, problems, False
@@ -578,25 +603,23 @@ def _load_catalog(paths: Paths, only: Iterable[Path] | None, extra: Iterable[Pat
 
     # os.scandir knows which entries are plain files, so 10,000 files need no stat or resolve each.
     entries = sorted(os.scandir(paths.models), key=lambda e: e.name) if paths.models.is_dir() else []
-    plain = {e.name: e for e in entries if e.is_file(follow_symlinks=False)}
-    files = [Path(e.path) for e in entries]
-    in_models = len(files)
+    # (name, file, its directory entry if it is a plain file in catalog/models); no Path each, for speed.
+    files: list[tuple[str, str | Path, os.DirEntry | None]] = [(e.name, e.path, e if e.is_file(follow_symlinks=False) else None) for e in entries]
     if extra:
-        known = {f.resolve() for f in files}
-        files += [Path(p) for p in extra if Path(p).resolve() not in known]
+        known = {Path(f).resolve() for _, f, _ in files}
+        files += [(Path(p).name, Path(p), None) for p in extra if Path(p).resolve() not in known]
     models_dir = paths.display(paths.models)
     # With ``only``, problems in other files are not reported, so the checks local to them are skipped.
     wanted = {paths.display(Path(p)) for p in only} if only is not None else None
     documents: dict[str, Document] = {}
-    for position, file in enumerate(files):
-        fast = position < in_models and file.name in plain
-        display = f"{models_dir}/{file.name}" if fast else paths.display(file)
-        if file.name.startswith(".") or (not fast and file.is_dir()):
+    for name, file, entry in files:
+        display = f"{models_dir}/{name}" if entry is not None else paths.display(Path(file))
+        if name.startswith(".") or (entry is None and Path(file).is_dir()):
             continue
-        if file.suffix != ".yaml":
-            problems.append(Problem(display, 1, "file", "model files must end in .yaml" + ("; rename it to .yaml" if file.suffix == ".yml" else "")))
+        if not name.endswith(".yaml"):  # the same as Path(name).suffix != ".yaml" for a name not starting with "."
+            problems.append(Problem(display, 1, "file", "model files must end in .yaml" + ("; rename it to .yaml" if Path(name).suffix == ".yml" else "")))
             continue
-        model_id = file.stem
+        model_id = name[: -len(".yaml")]
         if len(model_id) > 64:
             problems.append(Problem(display, 1, "id", f"file name {_short(model_id)} is {len(model_id)} characters long; an id has at most 64"))
             continue
@@ -608,7 +631,7 @@ def _load_catalog(paths: Paths, only: Iterable[Path] | None, extra: Iterable[Pat
         if model_id in documents:
             problems.append(Problem(display, 1, "id", f"duplicate id: {documents[model_id].path} already defines {model_id!r}"))
             continue
-        document, file_problems, passed = _checked(cache, "model", file, display, plain[file.name] if fast else None)
+        document, file_problems, passed = _checked(cache, "model", Path(file) if isinstance(cache, ResultCache) else file, display, entry, wanted is None or display in wanted)
         if document is None:
             problems += file_problems
             continue
