@@ -457,7 +457,7 @@ def _indexed_bibliography(raw: bytes, display: str, index: FileIndex) -> tuple[d
     content = digest(raw)
     stored = index.matching("bibliography", display, (len(raw), 0, 0, 0), content)
     if stored is None:
-        references, problems = parse_bibliography(raw, display)
+        references, problems = parse_bibliography(raw, display, fast=True)  # no build follows: nothing to hand on
         stored = (tuple((key, reference.get("eprint")) for key, reference in references.items()), _plain(problems))
         index.put("bibliography", display, (len(raw), 0, 0, 0), content, stored)
     keys, plain = stored
