@@ -76,6 +76,37 @@ def _validator(name: str) -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(inlined)
 
 
+def _escape_class_dollars(pattern: str) -> str:
+    """``pattern`` with each ``$`` inside a [...] class escaped: the same regular expression.
+
+    fastjsonschema turns every unescaped ``$`` into ``\\Z``, which is an error inside a class.
+    """
+    out, escaped = [], False
+    first = -1  # where the open class's members start (after "[" or "[^"), or -1 outside a class
+    for index, char in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "[" and first < 0:
+            first = index + 2 if pattern[index + 1: index + 2] == "^" else index + 1
+        elif char == "]" and first >= 0 and index > first:  # a "]" first in a class is a member
+            first = -1
+        elif char == "$" and first >= 0:
+            char = "\\$"
+        out.append(char)
+    return "".join(out)
+
+
+def _literal_dollars(node: Any) -> Any:
+    """The schema with ``_escape_class_dollars`` applied to every pattern."""
+    if isinstance(node, list):
+        return [_literal_dollars(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    return {key: _escape_class_dollars(value) if key == "pattern" and isinstance(value, str) else _literal_dollars(value) for key, value in node.items()}
+
+
 @lru_cache(maxsize=None)
 def _fast_validator(name: str) -> Callable[[Any], Any] | None:
     """A fastjsonschema function for the schema called ``name``, or None if it cannot be built.
@@ -93,7 +124,7 @@ def _fast_validator(name: str) -> Callable[[Any], Any] | None:
         inlined = inline_refs(full, full.get("$defs", {}))
     except ValueError:
         return None
-    inlined = {key: value for key, value in inlined.items() if key not in ("$schema", "$id")}
+    inlined = {key: value for key, value in _literal_dollars(inlined).items() if key not in ("$schema", "$id")}
     inlined["$schema"] = "http://json-schema.org/draft-07/schema#"
     try:
         return fastjsonschema.compile(inlined, use_default=False, use_formats=False)
