@@ -283,6 +283,117 @@ def parse_yaml(text: str, path: str) -> tuple[Document | None, list[Problem]]:
     return Document(path, data, lines), []
 
 
+_PLAIN_TAGS = {"": _NULL}  # resolved once per distinct plain scalar below
+_RESOLVER = _Resolver()
+
+
+def _plain_tag(value: str) -> str:
+    tag = _PLAIN_TAGS.get(value)
+    if tag is None:
+        tag = _RESOLVER.resolve(ScalarNode, value, (True, False))
+        if len(_PLAIN_TAGS) < 100_000:
+            _PLAIN_TAGS[value] = tag
+    return tag
+
+
+def quick_data(text: str) -> dict[str, Any] | None:
+    """The data of a plain, well-formed file in one pass over libyaml's events, else None.
+
+    Returns exactly what ``parse_yaml`` gives as ``Document.data`` for the same text, but
+    only for a file that ``parse_yaml`` accepts without a problem and whose top level is a
+    mapping; anything else (an anchor, alias or tag, a duplicate or complex key, a second
+    document, a number it would refuse, nesting or size near the limits, a syntax error)
+    gives None, and ``parse_yaml`` reads the file and words the problem.
+    """
+    if _FastParser is None or _UNPRINTABLE.search(text):  # pragma: no cover (no libyaml)
+        return None
+    parser = _FastParser(text)
+    try:
+        return _quick_events(parser)
+    except yaml.YAMLError:
+        return None
+    finally:
+        parser.dispose()
+
+
+def _quick_events(parser: Any) -> dict[str, Any] | None:
+    scalar, mapping_start, sequence_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+    collection_end = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    # One frame per open collection: [container, key waiting for its value (mappings)]
+    stack: list[list[Any]] = []
+    root: Any = None
+    documents = values = 0
+    depth_limit, value_limit = MAX_DEPTH - 2, MAX_NODES // 2
+    while True:
+        event = parser.get_event()
+        if event is None:
+            break
+        kind = type(event)
+        if kind is scalar:
+            if event.anchor is not None or event.tag is not None:
+                return None
+            text = event.value
+            if stack and type(stack[-1][0]) is dict and stack[-1][1] is None:  # a key
+                if text in stack[-1][0]:
+                    return None
+                stack[-1][1] = text
+                continue
+            values += 1
+            if values > value_limit:
+                return None
+            if event.implicit[0]:
+                tag = _plain_tag(text)
+                if tag == _STR:
+                    value: Any = text
+                elif tag == _NULL:
+                    value = None
+                elif tag == _BOOL:
+                    value = text.lower() == "true"
+                elif tag == _INT:
+                    digits = text.replace("_", "")
+                    if not re.fullmatch(r"[-+]?[0-9]{1,20}", digits) or abs(int(digits)) > MAX_INT:
+                        return None
+                    value = int(digits)
+                else:
+                    try:
+                        value = float(text.replace("_", ""))
+                    except ValueError:
+                        return None
+                    if not math.isfinite(value):
+                        return None
+            else:
+                value = text
+        elif kind is mapping_start or kind is sequence_start:
+            if event.anchor is not None or event.tag is not None or len(stack) >= depth_limit:
+                return None
+            if stack and type(stack[-1][0]) is dict and stack[-1][1] is None:
+                return None  # a list or mapping as a key
+            values += 1
+            stack.append([{} if kind is mapping_start else [], None])
+            continue
+        elif kind in collection_end:
+            value = stack.pop()[0]
+        elif kind is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                return None
+            continue
+        elif kind is yaml.StreamStartEvent or kind is yaml.StreamEndEvent or kind is yaml.DocumentEndEvent:
+            continue
+        else:  # an alias
+            return None
+        if not stack:
+            root = value
+            continue
+        frame = stack[-1]
+        if type(frame[0]) is dict:
+            frame[0][frame[1]] = value
+            frame[1] = None
+        else:
+            frame[0].append(value)
+    return root if type(root) is dict else None
+
+
 def load_file(file: Path, display: str) -> tuple[Document | None, list[Problem]]:
     """Read and parse ``file``; ``display`` is the path used in messages."""
     try:

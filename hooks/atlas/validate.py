@@ -19,9 +19,9 @@ from typing import Any, Iterable
 from atlas import schema
 from atlas.bibliography import Reference, parse_bibliography
 from atlas.cache import FileIndex, ResultCache, digest, engine_stamp, file_stat
-from atlas.load import MAX_BYTES, Document, decode, parse_yaml
+from atlas.load import MAX_BYTES, Document, decode, parse_yaml, quick_data
 from atlas.placeholder import MESSAGE as PLACEHOLDER_MESSAGE
-from atlas.placeholder import is_placeholder
+from atlas.placeholder import PLACEHOLDER, is_placeholder
 from atlas.problems import Problem
 from atlas.records import (
     PART_NAMES,
@@ -130,15 +130,25 @@ def _normalize_years(document: Document) -> None:
                 variant["released"] = str(variant["released"])
 
 
-def _strings(value: Any, key: tuple = ()) -> Iterable[tuple[tuple, str]]:
+def _strings(value: Any, key: tuple = (), out: list[tuple[tuple, str]] | None = None) -> list[tuple[tuple, str]]:
+    """Every text value in ``value`` with its path, in document order."""
+    if out is None:
+        out = []
     if isinstance(value, str):
-        yield key, value
+        out.append((key, value))
     elif isinstance(value, dict):
         for name, child in value.items():
-            yield from _strings(child, key + (name,))
+            if isinstance(child, str):
+                out.append((key + (name,), child))
+            elif isinstance(child, (dict, list)):
+                _strings(child, key + (name,), out)
     elif isinstance(value, list):
         for index, child in enumerate(value):
-            yield from _strings(child, key + (index,))
+            if isinstance(child, str):
+                out.append((key + (index,), child))
+            elif isinstance(child, (dict, list)):
+                _strings(child, key + (index,), out)
+    return out
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
@@ -156,10 +166,12 @@ def _codepoint(char: str) -> str:
     return f"U+{ord(char):04X} ({unicodedata.name(char, 'a control character').lower()})"
 
 
-def _text_problems(document: Document, skip: set[str] = frozenset()) -> list[Problem]:
+def _text_problems(document: Document, skip: set[str] = frozenset(), strings: list[tuple[tuple, str]] | None = None) -> list[Problem]:
     """Line breaks only in description; no control, bidi-override or invisible characters elsewhere."""
     problems = []
-    for key, value in _strings(document.data):
+    for key, value in _strings(document.data) if strings is None else strings:
+        if value.isascii() and value.isprintable():  # none of the characters below
+            continue
         field = schema.field_name(key)
         if field in skip:  # the schema already said what is wrong with it
             continue
@@ -187,12 +199,12 @@ def _placeholder_hint(key: tuple) -> str:
     return "replace it with a sourced value, or remove the field if no source gives one"
 
 
-def _placeholder_problems(document: Document) -> list[Problem]:
+def _placeholder_problems(document: Document, strings: list[tuple[tuple, str]] | None = None) -> list[Problem]:
     """One problem for every TODO placeholder the scaffold left in ``document``."""
     return [
         Problem(document.path, document.line(key), schema.field_name(key), f"{PLACEHOLDER_MESSAGE}; {_placeholder_hint(key)}")
-        for key, value in _strings(document.data)
-        if is_placeholder(value)
+        for key, value in (_strings(document.data) if strings is None else strings)
+        if value.startswith(PLACEHOLDER) and is_placeholder(value)
     ]
 
 
@@ -310,6 +322,9 @@ def _parsed(raw: bytes, display: str, not_a_mapping: str) -> tuple[Document | No
     text, problems = decode(raw, display)
     document = None
     if text is not None:
+        data = quick_data(text)
+        if data is not None:  # a clean mapping: its lines are parsed only if a message needs one
+            return Document(display, data, LazyLines(raw, display)), (None, None, (), False)
         document, problems = parse_yaml(text, display)
     if document is not None and not isinstance(document.data, dict):
         document, problems = None, [Problem(display, 1, "(top level)", not_a_mapping)]
@@ -332,11 +347,12 @@ def _check_model(raw: bytes, display: str) -> Checked:
     if document is None:
         return refused
     _normalize_years(document)
-    placeholders = _placeholder_problems(document)
+    strings = _strings(document.data)
+    placeholders = _placeholder_problems(document, strings)
     # A placeholder is reported once, as a placeholder, not also as a schema violation.
     pending = {p.field for p in placeholders}
     found = schema.check(document, "model")
-    found += _text_problems(document, {p.field for p in found})
+    found += _text_problems(document, {p.field for p in found}, strings)
     schema_problems = [p for p in found if p.field not in pending]
     # A TODO where a list or mapping belongs would mislead the cross-checks.
     misplaced = any(p.field in pending and p.message.startswith(("must be a list", "must be a mapping")) for p in found)
