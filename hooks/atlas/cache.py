@@ -121,6 +121,8 @@ class FileIndex:
         self.started = time.time_ns()
         self.previous: dict[str, tuple[str, Stat, bytes, int, Any]] = {}
         self.current: dict[str, tuple[str, Stat, bytes, int, Any]] = {}
+        # Model files checked by another process during this run: path -> (stat, hash, value).
+        self.ready: dict[str, tuple[Stat, bytes, Any]] = {}
         self.changed = False
         if self.path is not None and self.path.is_file():
             try:

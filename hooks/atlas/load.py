@@ -316,16 +316,51 @@ def quick_data(text: str) -> dict[str, Any] | None:
         parser.dispose()
 
 
+# A plain scalar starting with none of these is text: no resolver above looks at it.
+_RESOLVED_FIRST = frozenset("tTfF-+0123456789.~nN")
+
+
+def _quick_scalar(text: str) -> Any:
+    """A plain scalar's value as ``_build`` gives it, or _REFUSE where ``_build`` would report a problem."""
+    tag = _plain_tag(text)
+    if tag == _STR:
+        return text
+    if tag == _NULL:
+        return None
+    if tag == _BOOL:
+        return text.lower() == "true"
+    digits = text.replace("_", "")
+    if tag == _INT:
+        if not re.fullmatch(r"[-+]?[0-9]{1,20}", digits) or abs(int(digits)) > MAX_INT:
+            return _REFUSE
+        return int(digits)
+    try:
+        number = float(digits)
+    except ValueError:
+        return _REFUSE
+    return number if math.isfinite(number) else _REFUSE
+
+
+_REFUSE = object()
+
+
 def _quick_events(parser: Any) -> dict[str, Any] | None:
     scalar, mapping_start, sequence_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
-    collection_end = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
-    # One frame per open collection: [container, key waiting for its value (mappings)]
-    stack: list[list[Any]] = []
+    mapping_end, sequence_end, document_start = yaml.MappingEndEvent, yaml.SequenceEndEvent, yaml.DocumentStartEvent
+    skipped = (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)
+    resolved_first = _RESOLVED_FIRST
+    refuse = _REFUSE
+    get_event = parser.get_event
+    # The open collections under the current one, each as (container, is a mapping, key).
+    stack: list[tuple[Any, bool, Any]] = []
+    top: Any = None  # the innermost open collection
+    is_map = False
+    key: Any = None  # in a mapping, the key waiting for its value (None: a key comes next)
     root: Any = None
     documents = values = 0
     depth_limit, value_limit = MAX_DEPTH - 2, MAX_NODES // 2
     while True:
-        event = parser.get_event()
+        event = get_event()
         if event is None:
             break
         kind = type(event)
@@ -333,64 +368,50 @@ def _quick_events(parser: Any) -> dict[str, Any] | None:
             if event.anchor is not None or event.tag is not None:
                 return None
             text = event.value
-            if stack and type(stack[-1][0]) is dict and stack[-1][1] is None:  # a key
-                if text in stack[-1][0]:
-                    return None
-                stack[-1][1] = text
+            if is_map and key is None:
+                if text in top:
+                    return None  # a duplicate key
+                key = text
                 continue
             values += 1
-            if values > value_limit:
-                return None
-            if event.implicit[0]:
-                tag = _plain_tag(text)
-                if tag == _STR:
-                    value: Any = text
-                elif tag == _NULL:
-                    value = None
-                elif tag == _BOOL:
-                    value = text.lower() == "true"
-                elif tag == _INT:
-                    digits = text.replace("_", "")
-                    if not re.fullmatch(r"[-+]?[0-9]{1,20}", digits) or abs(int(digits)) > MAX_INT:
-                        return None
-                    value = int(digits)
-                else:
-                    try:
-                        value = float(text.replace("_", ""))
-                    except ValueError:
-                        return None
-                    if not math.isfinite(value):
-                        return None
+            if event.implicit[0] and (not text or text[0] in resolved_first):
+                value = _quick_scalar(text)
+                if value is refuse:
+                    return None
             else:
                 value = text
         elif kind is mapping_start or kind is sequence_start:
-            if event.anchor is not None or event.tag is not None or len(stack) >= depth_limit:
-                return None
-            if stack and type(stack[-1][0]) is dict and stack[-1][1] is None:
-                return None  # a list or mapping as a key
+            if event.anchor is not None or event.tag is not None or len(stack) >= depth_limit or (is_map and key is None):
+                return None  # an anchor, a tag, deep nesting, or a list or mapping as a key
             values += 1
-            stack.append([{} if kind is mapping_start else [], None])
+            if top is not None:
+                stack.append((top, is_map, key))
+            top, is_map, key = ({} if kind is mapping_start else []), kind is mapping_start, None
             continue
-        elif kind in collection_end:
-            value = stack.pop()[0]
-        elif kind is yaml.DocumentStartEvent:
+        elif kind is mapping_end or kind is sequence_end:
+            value = top
+            if stack:
+                top, is_map, key = stack.pop()
+            else:
+                top, is_map, key = None, False, None
+        elif kind is document_start:
             documents += 1
             if documents > 1:
                 return None
             continue
-        elif kind is yaml.StreamStartEvent or kind is yaml.StreamEndEvent or kind is yaml.DocumentEndEvent:
+        elif kind in skipped:
             continue
         else:  # an alias
             return None
-        if not stack:
+        if values > value_limit:
+            return None
+        if top is None:
             root = value
-            continue
-        frame = stack[-1]
-        if type(frame[0]) is dict:
-            frame[0][frame[1]] = value
-            frame[1] = None
+        elif is_map:
+            top[key] = value
+            key = None
         else:
-            frame[0].append(value)
+            top.append(value)
     return root if type(root) is dict else None
 
 

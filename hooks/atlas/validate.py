@@ -403,6 +403,10 @@ def _indexed(index: FileIndex, kind: str, file: str | Path, display: str, entry:
         status = None
     value = index.trusted(kind, display, status) if status is not None else None
     raw: bytes | None = None
+    ready = index.ready.pop(display, None)
+    if value is None and ready is not None and status is not None and ready[0] == status:
+        value = ready[2]  # checked by a worker process during this run
+        index.put(kind, display, status, ready[1], value)
     if value is None:
         raw, problems = _read(file, display)
         if raw is None:
@@ -420,6 +424,69 @@ def _indexed(index: FileIndex, kind: str, file: str | Path, display: str, entry:
     lines = LazyLines(raw if raw is not None else file, display) if full else {}
     document = Document(display, data, lines) if data is not None else None
     return document, [Problem(*p) for p in plain] if full or document is None else [], passed
+
+
+# Below this many files to check, starting a second process costs more than it saves.
+PARALLEL_MIN_FILES = 400
+
+
+def _check_files(items: list[tuple[str, str]]) -> list[tuple[str, Any, bytes, Any]]:
+    """Check model files in a worker process: (display, stat, hash, index value) for each one read."""
+    out = []
+    for display, file in items:
+        try:
+            status = file_stat(os.stat(file))
+        except OSError:
+            continue
+        raw, problems = _read(file, display)
+        if raw is None:
+            continue
+        data, _, plain, passed = _check_model(raw, display)
+        out.append((display, status, digest(raw), (_summary("model", data), plain, passed)))
+    return out
+
+
+def _start_checks(index: ResultCache | FileIndex, files: list[tuple[str, str, os.DirEntry | None]], models_dir: str, share: float) -> Any:
+    """Hand ``share`` of the model files that the index cannot answer to a second process; its future, or None.
+
+    Worth it only on a cold or stale index with many files, on a machine with a second
+    core, where processes can be forked (the worker inherits the loaded modules).
+    """
+    import multiprocessing
+
+    if not isinstance(index, FileIndex) or index.path is None or (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    todo = []
+    for name, file, entry in files:
+        if entry is None or name.startswith(".") or not name.endswith(".yaml"):
+            continue
+        display = f"{models_dir}/{name}"
+        try:
+            status = file_stat(entry.stat())
+        except OSError:
+            continue
+        if index.trusted("model", display, status) is None:
+            todo.append((display, str(file)))
+    if len(todo) < PARALLEL_MIN_FILES:
+        return None
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    future = pool.submit(_check_files, todo[: int(len(todo) * share)])
+    pool.shutdown(wait=False)
+    return future
+
+
+def _finish_checks(index: ResultCache | FileIndex, future: Any) -> None:
+    """Keep the worker's results for the files it checked; if it failed, they are checked here."""
+    if future is None or not isinstance(index, FileIndex):
+        return
+    try:
+        results = future.result()
+    except Exception:  # noqa: BLE001  (a worker that died: this process checks its files itself)
+        return
+    for display, status, content, value in results:
+        index.ready[display] = (status, content, value)
 
 
 def _checked(
@@ -596,7 +663,14 @@ def load_catalog(
 def _load_catalog(paths: Paths, only: Iterable[Path] | None, extra: Iterable[Path], cache: ResultCache | FileIndex, build: bool) -> tuple[Catalog | None, list[Problem]]:
     problems: list[Problem] = []
 
+    # os.scandir knows which entries are plain files, so 10,000 files need no stat or resolve each.
+    entries = sorted(os.scandir(paths.models), key=lambda e: e.name) if paths.models.is_dir() else []
+    # (name, file, its directory entry if it is a plain file in catalog/models); no Path each, for speed.
+    files: list[tuple[str, str | Path, os.DirEntry | None]] = [(e.name, e.path, e if e.is_file(follow_symlinks=False) else None) for e in entries]
+    models_dir = paths.display(paths.models)
     raw_bib = paths.bibliography.read_bytes() if paths.bibliography.exists() else b""
+    # While this process reads the bibliography, a second one checks most of the model files.
+    future = _start_checks(cache, files, models_dir, 0.6)
     references, bib_problems = _bibliography(raw_bib, paths.display(paths.bibliography), cache)
     problems += bib_problems
 
@@ -617,14 +691,10 @@ def _load_catalog(paths: Paths, only: Iterable[Path] | None, extra: Iterable[Pat
                 if ref not in references and not bib_problems:
                     problems.append(Problem(tech_doc.path, tech_doc.line((key, "references", index)), f"{key}.references[{index}]", f"unknown BibTeX key {ref!r}{_suggest(ref, references)}"))
 
-    # os.scandir knows which entries are plain files, so 10,000 files need no stat or resolve each.
-    entries = sorted(os.scandir(paths.models), key=lambda e: e.name) if paths.models.is_dir() else []
-    # (name, file, its directory entry if it is a plain file in catalog/models); no Path each, for speed.
-    files: list[tuple[str, str | Path, os.DirEntry | None]] = [(e.name, e.path, e if e.is_file(follow_symlinks=False) else None) for e in entries]
     if extra:
         known = {Path(f).resolve() for _, f, _ in files}
         files += [(Path(p).name, Path(p), None) for p in extra if Path(p).resolve() not in known]
-    models_dir = paths.display(paths.models)
+    _finish_checks(cache, future)
     # With ``only``, problems in other files are not reported, so the checks local to them are skipped.
     wanted = {paths.display(Path(p)) for p in only} if only is not None else None
     documents: dict[str, Document] = {}
