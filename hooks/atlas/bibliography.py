@@ -409,10 +409,12 @@ def parse_bibliography(raw: bytes, path: str, fast: bool = False) -> tuple[dict[
         low_fields = tuple((name.lower(), value) for name, value in fields)
         roles = tuple(sorted((role, len(people)) for role, people in persons.items())) if plain and all(_PLAIN.fullmatch(str(p)) for people in persons.values() for p in people) else None
 
-        def entry(kind: str = kind, fields: list = fields, persons: dict = persons) -> Any:
+        def entry(key: str = key, kind: str = kind, fields: list = fields, persons: dict = persons) -> Any:
             from pybtex.database import Entry
 
-            return Entry(kind, fields=fields, persons={role: list(people) for role, people in persons.items()})
+            made = Entry(kind, fields=fields, persons={role: list(people) for role, people in persons.items()})
+            made.key = key  # as BibliographyData.add_entry sets it; pybtex's messages name it
+            return made
 
         entry_problems, authors_seen = _entry_problems(path, key, kind.lower(), line, low_fields, named, sum(len(p) for p in persons.values()), authors_seen, entry, roles)
         problems += entry_problems
