@@ -430,16 +430,19 @@ def _indexed(index: FileIndex, kind: str, file: str | Path, display: str, entry:
 PARALLEL_MIN_FILES = 400
 
 
-def _check_files(items: list[tuple[str, str]]) -> list[tuple[str, Any, bytes, Any]]:
-    """Check model files in a worker process: (display, stat, hash, index value) for each one read."""
+def _check_files(items: list[tuple[str, str, bytes | None]]) -> list[tuple[str, Any, bytes, Any]]:
+    """Check model files in a worker process: (display, stat, hash, index value) for each one read.
+
+    A file whose hash is still the one the index holds is left to the index.
+    """
     out = []
-    for display, file in items:
+    for display, file, known in items:
         try:
             status = file_stat(os.stat(file))
         except OSError:
             continue
         raw, problems = _read(file, display)
-        if raw is None:
+        if raw is None or digest(raw) == known:
             continue
         data, _, plain, passed = _check_model(raw, display)
         out.append((display, status, digest(raw), (_summary("model", data), plain, passed)))
@@ -466,7 +469,8 @@ def _start_checks(index: ResultCache | FileIndex, files: list[tuple[str, str, os
         except OSError:
             continue
         if index.trusted("model", display, status) is None:
-            todo.append((display, str(file)))
+            known = index.previous.get(display)
+            todo.append((display, str(file), known[2] if known is not None and known[0] == "model" else None))
     if len(todo) < PARALLEL_MIN_FILES:
         return None
     from concurrent.futures import ProcessPoolExecutor
