@@ -6,7 +6,9 @@ models that was a third of the build. Both fixes leave its output unchanged:
 
 - ``share_parse`` hands the plugin the loader's pybtex data for the same bytes;
 - ``format_once`` memoizes ``reference_text`` by citation key on the plugin's registry,
-  which the plugin keeps across ``mkdocs serve`` rebuilds only while the file is unchanged.
+  which the plugin keeps across ``mkdocs serve`` rebuilds only while the file is unchanged,
+  and starts from the text the loader formatted each entry to while checking it, when
+  the registry holds that very entry and formats the way the loader does.
 
 If a future mkdocs-bibtex lacks these seams, both do nothing and the build is just slower.
 """
@@ -15,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from atlas.bibliography import last_parse
+from atlas.bibliography import formatted_text, last_parse
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -55,12 +57,31 @@ def format_once(config: MkDocsConfig) -> None:
     if registry is None or text is None or getattr(text, _MARK, False):
         return
     formatted: dict[str, str] = {}
+    shareable = _formats_like_the_loader(registry)
 
     def reference_text(citation: Any) -> str:
         key = citation.key
         if key not in formatted:
-            formatted[key] = text(citation)
+            known = formatted_text(registry.bib_data.entries.get(key)) if shareable else None
+            formatted[key] = text(citation) if known is None else _cleaned(known)
         return formatted[key]
 
     setattr(reference_text, _MARK, True)
     registry.reference_text = reference_text
+
+
+def _formats_like_the_loader(registry: Any) -> bool:
+    """True if the registry is mkdocs-bibtex's simple one, with pybtex's plain style and Markdown backend."""
+    try:
+        from mkdocs_bibtex.registry import SimpleRegistry
+        from pybtex.backends.markdown import Backend as MarkdownBackend
+        from pybtex.style.formatting.plain import Style as PlainStyle
+    except ImportError:  # pragma: no cover
+        return False
+    return (type(registry) is SimpleRegistry and type(getattr(registry, "style", None)) is PlainStyle
+            and type(getattr(registry, "backend", None)) is MarkdownBackend)
+
+
+def _cleaned(text: str) -> str:
+    """What SimpleRegistry.reference_text (mkdocs-bibtex 4.4) does to pybtex's Markdown."""
+    return text.replace("\n", " ").replace("\\(", "(").replace("\\)", ")").replace("\\.", ".")

@@ -8,8 +8,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import posixpath
+import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterator
 from urllib.parse import urlsplit, urlunsplit
 
 from mkdocs.exceptions import PluginError
@@ -19,13 +20,15 @@ from mkdocs.structure.files import File, InclusionLevel
 from atlas.render.directives import DirectiveError, expand
 from atlas.glossary import abbreviations as glossary_abbreviations
 from atlas.history import entry_dates
+from atlas.shared_nav import SharedNav
 from atlas.render.exports import models_csv, models_json
 from atlas.render.whats_new import atom_feed
-from atlas.site import NAV_PAGES, edit_path, generated_pages
+from atlas.site import NAV_PAGES, edit_path, page_sources
 from atlas.validate import load_catalog
 from bibtex_once import format_once, share_parse
 
 if TYPE_CHECKING:
+    from jinja2 import Environment
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
@@ -70,8 +73,11 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
 def on_files(files: Files, config: MkDocsConfig, **kwargs: Any) -> Files:
     format_once(config)
     catalog = _state["catalog"]
-    for src_uri, content in generated_pages(catalog, _state["site_url"], build_year()).items():
-        file = File.generated(config, src_uri, content=content)
+    # Each page's Markdown is rendered when MkDocs reads the page (on_page_read_source),
+    # so the build never holds all of it at once.
+    _state["sources"] = page_sources(catalog, _state["site_url"], build_year())
+    for src_uri in _state["sources"]:
+        file = File.generated(config, src_uri, content="")
         if src_uri not in NAV_PAGES:
             file.inclusion = InclusionLevel.NOT_IN_NAV
         source = edit_path(src_uri)
@@ -79,22 +85,40 @@ def on_files(files: Files, config: MkDocsConfig, **kwargs: Any) -> Files:
             # Relative to edit_uri (".../edit/main/docs/"), so "Edit" opens the YAML.
             file.edit_uri = "../" + source
         files.append(file)
-    for src_uri, content in exports(catalog).items():
-        files.append(File.generated(config, src_uri, content=content))
+    # The exports (tens of MB at 10,000 models) wait on disk, not in memory, for MkDocs to copy them.
+    _state["exports"] = outbox = tempfile.TemporaryDirectory(prefix="atlas-exports-")
+    for src_uri, content in exports(catalog):
+        path = Path(outbox.name, src_uri)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+        files.append(File.generated(config, src_uri, abs_src_path=str(path)))
     return files
 
 
-def exports(catalog: Any) -> dict[str, str | bytes]:
-    """The machine-readable files published with the site, keyed by their path in it."""
-    outputs: dict[str, str | bytes] = {
-        "api/models.json": models_json(catalog, _state["site_url"]),
-        "api/models.csv": models_csv(catalog, _state["site_url"]),
-        "feed.xml": atom_feed(catalog, _state["dates"], _state["site_url"]),
-        "api/references.bib": (ROOT / "catalog" / "references.bib").read_bytes(),
-    }
+def on_page_read_source(page: Page, **kwargs: Any) -> str | None:
+    render = _state["sources"].get(page.file.src_uri) if page.file.generated_by else None
+    return render() if render is not None else None
+
+
+def on_post_build(**kwargs: Any) -> None:
+    outbox = _state.pop("exports", None)
+    if outbox is not None:
+        outbox.cleanup()
+
+
+def exports(catalog: Any) -> Iterator[tuple[str, str | bytes]]:
+    """The machine-readable files published with the site, by their path in it, made one at a time."""
+    yield "api/models.json", models_json(catalog, _state["site_url"])
+    yield "api/models.csv", models_csv(catalog, _state["site_url"])
+    yield "feed.xml", atom_feed(catalog, _state["dates"], _state["site_url"])
+    yield "api/references.bib", (ROOT / "catalog" / "references.bib").read_bytes()
     for schema in sorted((ROOT / "catalog" / "schema").glob("*.json")):
-        outputs[f"schema/{schema.name}"] = schema.read_bytes()
-    return outputs
+        yield f"schema/{schema.name}", schema.read_bytes()
+
+
+def on_env(env: Environment, **kwargs: Any) -> Environment:
+    env.globals["atlas_shared_nav"] = SharedNav()  # a fresh one per build
+    return env
 
 
 @event_priority(50)  # before mkdocs-bibtex, so expanded content is cited like the rest
@@ -116,5 +140,9 @@ def on_page_context(context: dict[str, Any], page: Page, **kwargs: Any) -> dict[
 
 
 def on_page_content(html: str, page: Page, **kwargs: Any) -> str:
+    if page.file.src_uri in _state.get("sources", ()):
+        # Rendered: MkDocs would keep this Markdown until the end of the build (about 100 MB
+        # at 10,000 models). The page's title is in its front matter, so nothing reads it again.
+        page.markdown = ""
     # Bibliography footnotes would triple the search index; keep them out of it.
     return html.replace('<div class="footnote">', '<div class="footnote" data-search-exclude>')

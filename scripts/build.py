@@ -66,6 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     site.parent.mkdir(parents=True, exist_ok=True)
 
     env = dict(os.environ)
+    env.setdefault("ATLAS_LINK_CHECK", "true")  # the published build checks every internal link
     if not env.get("SOURCE_DATE_EPOCH"):
         epoch = commit_epoch(config.parent)
         if epoch:

@@ -90,7 +90,8 @@ def overlay_case(case: Path, target: Path) -> Path:
 
 
 def run_mkdocs(args: list[str], cwd: Path, env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1767225600", **(env_extra or {})}
+    # Every test build checks its links unless a test turns the check off.
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1767225600", "ATLAS_LINK_CHECK": "true", **(env_extra or {})}
     return subprocess.run(MKDOCS + args, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
 
 

@@ -66,6 +66,6 @@ def test_bench_quick_runs_and_reports_every_figure(tmp_path: Path) -> None:
     for measure in ("Atlas build, wall (CPU)", "Baseline build, wall (CPU)", "Ratio Atlas / baseline, wall (CPU)", "Peak RSS of the Atlas build", "Peak RSS of the baseline build",
                     "validate.py, whole catalog, cold cache", "validate.py, whole catalog, warm cache", "validate.py, one changed file",
                     "Site size", "Search index", "Model page HTML, median", "Model page HTML, largest",
-                    "First rebuild after a YAML edit under `mkdocs serve`"):
+                    "First rebuild after a YAML edit under `mkdocs serve`", "Atlas build with the link check (`make build`, CI), wall (CPU)"):
         assert re.search(r"\d", rows[measure]), measure
     assert float(rows["Ratio Atlas / baseline, wall (CPU)"].split()[0]) > 0

@@ -143,3 +143,49 @@ def test_exports_carry_the_text_as_data(hostile_site: tuple[Path, dict]) -> None
     row = {r["id"]: r for r in csv.DictReader(io.StringIO((site / "api" / "models.csv").read_text(encoding="utf-8")))}["demo-vlm"]
     assert (row["name"], row["summary"], row["license"]) == (data["name"], data["summary"], data["license"])
     assert (site / "api" / "references.bib").read_bytes() == (HOSTILE / "catalog" / "references.bib").read_bytes()
+
+
+# Attributes through which a page loads something by itself, without a click.
+ASSET_ATTRIBUTES = {"script": ("src",), "img": ("src", "srcset"), "iframe": ("src",), "frame": ("src",), "embed": ("src",), "object": ("data",),
+                    "source": ("src", "srcset"), "video": ("src", "poster"), "audio": ("src",), "track": ("src",), "input": ("src",)}
+LINK_ASSETS = {"stylesheet", "icon", "preload", "prefetch", "modulepreload", "manifest", "apple-touch-icon"}
+
+
+def foreign_assets(site: Path) -> list[str]:
+    """Every asset a built page would fetch from another origin (the site must load only its own files)."""
+    found = []
+    for path, page in pages(site).items():
+        for tag in page.find_all(True):
+            names = ASSET_ATTRIBUTES.get(tag.name, ())
+            if tag.name == "link" and LINK_ASSETS & set(tag.get("rel") or ()):
+                names = ("href",)
+            for name in names:
+                for value in str(tag.get(name) or "").split(","):
+                    url = urlsplit(value.strip().split(" ")[0])
+                    if url.scheme or url.netloc:
+                        found.append(f"{path}: <{tag.name} {name}={value.strip()!r}>")
+        for style in page.find_all(style=True):
+            if "url(" in style["style"]:
+                found.append(f"{path}: style={style['style']!r}")
+    return found
+
+
+def test_no_page_loads_an_asset_from_another_origin(hostile_site: tuple[Path, dict], real_site: Path) -> None:
+    # The site makes no third-party request (fonts, images, scripts): privacy, and no tracking
+    # pixel from a contributor's text. Links may point anywhere; assets may not.
+    assert foreign_assets(hostile_site[0]) == []
+    assert foreign_assets(real_site) == []
+
+
+def test_the_asset_check_catches_a_foreign_asset(tmp_path: Path) -> None:
+    (tmp_path / "page.html").write_text(
+        '<link rel="stylesheet" href="https://fonts.example/css"><img src="//cdn.example/x.png">'
+        '<img srcset="a.png 1x, https://cdn.example/b.png 2x"><a href="https://example.org/">fine</a>'
+        '<link rel="canonical" href="https://mm-llm-atlas.github.io/atlas/"><div style="background: url(https://t.example/p)"></div>',
+        encoding="utf-8")
+    assert foreign_assets(tmp_path) == [
+        "page.html: <link href='https://fonts.example/css'>",
+        "page.html: <img src='//cdn.example/x.png'>",
+        "page.html: <img srcset='https://cdn.example/b.png 2x'>",
+        "page.html: style='background: url(https://t.example/p)'",
+    ]

@@ -1,13 +1,13 @@
 """Link integrity: mkdocs-htmlproofer-plugin checks every internal link and anchor of every built page.
 
-It runs inside each --strict build configured by mkdocs.yml (so the real_site build of the
-other tests passes only with zero broken internal links or anchors) and never fetches an
-external URL. These tests pin that configuration and show the check catches what MkDocs
-alone lets through: raw HTML links, anchors, and links written by the generators.
+It runs inside each --strict build with ATLAS_LINK_CHECK=true, which every test build,
+`make build` and the workflows set (so the real_site build of the other tests passes only
+with zero broken internal links or anchors), and never fetches an external URL. These
+tests pin that configuration and show the check catches what MkDocs alone lets through:
+raw HTML links, anchors, and links written by the generators.
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -41,9 +41,11 @@ def test_the_link_check_is_configured_offline_and_fatal() -> None:
     assert config["validate_rendered_template"] is True  # navigation, header and footer too
     assert config["strict_anchors"] is True
     assert config["raise_error_after_finish"] is True
-    assert "enabled: !ENV [ATLAS_LINK_CHECK, true]" in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    # The real-site build of this test run has the check switched on.
-    assert os.environ.get("ATLAS_LINK_CHECK", "true").lower() not in ("false", "0", "no", "off")
+    # Off in a plain `mkdocs build` and `make serve`; on in the tests, `make build` and CI.
+    assert "enabled: !ENV [ATLAS_LINK_CHECK, false]" in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert 'env.setdefault("ATLAS_LINK_CHECK", "true")' in (ROOT / "scripts" / "build.py").read_text(encoding="utf-8")
+    for workflow in ("pr-check.yml", "deploy.yml"):
+        assert 'ATLAS_LINK_CHECK: "true"' in (ROOT / ".github" / "workflows" / workflow).read_text(encoding="utf-8")
 
 
 def test_broken_internal_links_and_anchors_fail_the_build(tmp_path: Path) -> None:

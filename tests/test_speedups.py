@@ -1,15 +1,20 @@
-"""The engine's speed-ups change no output: inlined schema, abbreviation glossary, bibtex once."""
+"""The engine's speed-ups change no output: inlined schema, abbreviation glossary, bibtex once,
+the shared navigation, relative links and JSON front matter."""
 from __future__ import annotations
 
+import posixpath
 from pathlib import Path
 from types import SimpleNamespace
 
 import jsonschema
 import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 import bibtex_once
 from atlas import schema
-from atlas.bibliography import last_parse, parse_bibliography
+from atlas.bibliography import formatted_text, last_parse, parse_bibliography
 from atlas.load import load_file
 from conftest import INVALID, ROOT, VALID
 
@@ -70,6 +75,37 @@ def test_mkdocs_bibtex_reuses_the_catalog_parse(tmp_path: Path) -> None:
     assert list(mkdocs_bibtex.registry.parse_file(str(other)).entries) == ["solo"]  # a different file is parsed normally
 
 
+def test_mkdocs_bibtex_reuses_the_loaders_formatting_word_for_word() -> None:
+    import mkdocs_bibtex.registry
+
+    bib = ROOT / "catalog" / "references.bib"
+    references, problems = parse_bibliography(bib.read_bytes(), "references.bib")
+    assert problems == []
+    bibtex_once.share_parse()
+    registry = mkdocs_bibtex.registry.SimpleRegistry([str(bib)])
+    stock = {key: registry.reference_text(SimpleNamespace(key=key)) for key in references}
+    calls: list[str] = []
+    original = registry.reference_text
+    registry.reference_text = lambda citation: calls.append(citation.key) or original(citation)
+    bibtex_once.format_once(SimpleNamespace(plugins={"bibtex": SimpleNamespace(registry=registry)}))
+    shared = {key: registry.reference_text(SimpleNamespace(key=key)) for key in references}
+    assert shared == stock
+    assert calls == []  # every entry came from the loader's formatting, none was formatted again
+    assert len(stock) > 150
+
+
+def test_a_different_entry_with_the_same_key_is_formatted_afresh() -> None:
+    from pybtex.database import Entry
+
+    parse_bibliography((VALID / "catalog" / "references.bib").read_bytes(), "references.bib")
+    shared = last_parse((VALID / "catalog" / "references.bib").read_bytes())
+    key, entry = next(iter(shared.entries.items()))
+    assert formatted_text(entry)
+    stranger = Entry(entry.type, fields=dict(entry.fields))
+    stranger.key = key
+    assert formatted_text(stranger) is None
+
+
 def test_linear_abbreviations_render_like_python_markdowns_abbr() -> None:
     import markdown
 
@@ -107,3 +143,50 @@ def test_name_key_ascii_fast_path_matches_the_unicode_folds() -> None:
         assert name_key(text) == slow(text)
 
     check()
+
+
+def test_the_navigation_is_rendered_once_per_folder_for_pages_outside_it() -> None:
+    from atlas.shared_nav import SharedNav
+
+    shared = SharedNav()
+    calls: list[str] = []
+    outside = SimpleNamespace(items=[SimpleNamespace(active=False), SimpleNamespace(active=False)])
+    inside = SimpleNamespace(items=[SimpleNamespace(active=False), SimpleNamespace(active=True)])
+
+    def render(url: str, nav: object, part: str = "nav") -> str:
+        return shared(part, SimpleNamespace(url=url), nav, caller=lambda: calls.append(f"{part} {url}") or f"{part} for {url}")
+
+    assert render("models/a/", outside) == "nav for models/a/"
+    assert render("models/b/", outside) == "nav for models/a/"  # same folder: the same relative links
+    assert render("organizations/x/", outside) == "nav for organizations/x/"  # another folder: rendered again
+    assert render("models/c/", outside, "tabs") == "tabs for models/c/"
+    assert render("models/d/", inside) == "nav for models/d/"  # in the navigation: its own active state
+    assert render("models/e/", inside) == "nav for models/e/"
+    assert calls == ["nav models/a/", "nav organizations/x/", "tabs models/c/", "nav models/d/", "nav models/e/"]
+
+
+_FOLDERS = st.lists(st.sampled_from(["models", "a", "b", "organizations"]), max_size=3)
+_PAGES = st.sampled_from(["index.md", "x.md", "a.md"])
+
+
+@given(_FOLDERS, _PAGES, _FOLDERS, _PAGES)
+def test_relative_links_match_posixpath_relpath(target_dir: list[str], target_page: str, here_dir: list[str], here_page: str) -> None:
+    # Links join two Markdown sources under docs/: folders, then a .md file.
+    from atlas.render.templating import relative
+
+    target_path, here_path = "/".join([*target_dir, target_page]), "/".join([*here_dir, here_page])
+    assert relative(target_path, here_path) == posixpath.relpath(target_path, posixpath.dirname(here_path) or ".")
+
+
+FRONT_MATTER_VALUES = ["plain", "quotes \" and ' and \\ backslash", "colon: and # hash", "---", "...", "- dash", "{brace} [bracket]", "yes", "null", "1e3",
+                       "tab\there", "new\nline", "nel\x85", "line\u2028sep", "para\u2029sep", "del\x7f", "c1\x9b", "bom\ufeff", "emoji \U0001F600", "café ü", "\x00nul", "&amp; <b>"]
+
+
+@pytest.mark.parametrize("value", FRONT_MATTER_VALUES)
+def test_front_matter_reads_back_as_written(value: str) -> None:
+    from atlas.render.escape import front_matter
+
+    data = {"title": value, "search": {"boost": 3, "exclude": True}, "tags": [value, "LLM"], "hide": ["toc"]}
+    text = front_matter(data)
+    assert text.startswith("---\n") and text.endswith("\n---\n\n") and text.count("\n") == 4
+    assert yaml.safe_load(text.split("\n")[1]) == data

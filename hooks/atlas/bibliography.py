@@ -135,14 +135,18 @@ def _style() -> PlainStyle:
     return PlainStyle()  # building one looks up pybtex's plugins, about 30 ms
 
 
-def _format_problem(entry: Any) -> str | None:
-    """Why mkdocs-bibtex could not format ``entry`` for a reference list, or None."""
+def _format_problem(entry: Any, formatted: dict[str, tuple[Any, str]]) -> str | None:
+    """Why mkdocs-bibtex could not format ``entry`` for a reference list, or None.
+
+    The text it would show is kept in ``formatted`` (key -> (entry, Markdown)), so the
+    build need not format the entry a second time.
+    """
     style = _style()
     if not hasattr(style, f"get_{entry.type.lower()}_template"):
         supported = sorted(name[4:-9] for name in dir(style) if name.startswith("get_") and name.endswith("_template"))
         return f"entry type @{entry.type} is not supported; use one of: {', '.join(supported)}"
     try:
-        style.format_entry("", entry).text.render(MarkdownBackend())
+        formatted[entry.key] = (entry, style.format_entry("", entry).text.render(MarkdownBackend()))
     except (PybtexError, KeyError, ValueError, IndexError, RecursionError) as exc:
         return str(exc).split(": ", 1)[-1] if isinstance(exc, PybtexSyntaxError) else str(exc) or type(exc).__name__
     return None
@@ -172,11 +176,12 @@ def _brace_problem(text: str) -> tuple[int, str] | None:
 
 def _entry_problems(
     path: str, key: str, kind: str, line: int, fields: tuple[tuple[str, str], ...], authors: tuple[str, ...], persons: int,
-    authors_seen: int, entry: Callable[[], Any], roles: tuple[tuple[str, int], ...] | None = None,
+    authors_seen: int, entry: Callable[[], Any], formatted: dict[str, tuple[Any, str]], roles: tuple[tuple[str, int], ...] | None = None,
 ) -> tuple[list[Problem], int]:
     """The problems of one parsed entry, and the count of names read so far including its own.
 
-    ``entry`` gives the pybtex Entry to test-format. ``roles`` (names per role) is given only
+    ``entry`` gives the pybtex Entry to test-format; its Markdown goes into ``formatted``
+    (see ``_format_problem``). ``roles`` (names per role) is given only
     when every value is plain text (``_PLAIN``): then formatting cannot fail on a value, only
     on the type and which fields are there, so an entry of the same shape that formatted
     well answers for it.
@@ -219,7 +224,7 @@ def _entry_problems(
     elif not entry_problems and not pending:
         shape = (kind, tuple(sorted((name, bool(value)) for name, value in fields)), roles) if roles is not None else None
         if shape is None or shape not in _FORMATS_WELL:
-            why = _format_problem(entry())
+            why = _format_problem(entry(), formatted)
             if why:
                 entry_problems.append(Problem(path, line, key, f"cannot be formatted for the reference list: {why}"))
             elif shape is not None:
@@ -305,14 +310,22 @@ def _fast_entries(text: str, path: str, spans: dict[str, tuple[int, int]], start
     return simple, "".join(pieces)
 
 
-# The last clean pybtex parse, keyed by the file's hash: the build hands it to mkdocs-bibtex
-# instead of letting the plugin parse the same file again (seconds at 10,000 entries).
+# The last clean pybtex parse, keyed by the file's hash, and the Markdown each entry was
+# formatted to while checking it: the build hands both to mkdocs-bibtex instead of letting
+# the plugin parse the same file again and format every entry again (seconds at 10,000).
 _LAST_PARSE: dict[bytes, Any] = {}
+_LAST_FORMATTED: dict[str, tuple[Any, str]] = {}
 
 
 def last_parse(raw: bytes) -> Any:
     """pybtex's BibliographyData for ``raw`` if parse_bibliography parsed it without errors, else None."""
     return _LAST_PARSE.get(digest(raw))
+
+
+def formatted_text(entry: Any) -> str | None:
+    """The Markdown of pybtex's plain style for ``entry``, if the last clean parse produced this very entry and formatted it."""
+    known = _LAST_FORMATTED.get(getattr(entry, "key", None))
+    return known[1] if known is not None and known[0] is entry else None
 
 
 def parse_bibliography(raw: bytes, path: str, fast: bool = False) -> tuple[dict[str, Reference], list[Problem]]:
@@ -398,9 +411,13 @@ def parse_bibliography(raw: bytes, path: str, fast: bool = False) -> tuple[dict[
         problems.append(Problem(path, line, "bibtex", f"syntax error: {message}"))
         broken.add(max((start for start in entry_lines if start <= line), default=0))
 
+    formatted: dict[str, tuple[Any, str]] = {}
     if not captured and not fast:
         _LAST_PARSE.clear()
         _LAST_PARSE[digest(raw)] = data
+        _LAST_FORMATTED.clear()
+        _LAST_FORMATTED.update(formatted)  # the same dict object is filled below
+        formatted = _LAST_FORMATTED
     references: dict[str, Reference] = {}
     authors_seen = 0
     for key, (kind, fields, persons, plain) in simple.items():  # within the limit, so the order of entries does not matter
@@ -416,7 +433,7 @@ def parse_bibliography(raw: bytes, path: str, fast: bool = False) -> tuple[dict[
             made.key = key  # as BibliographyData.add_entry sets it; pybtex's messages name it
             return made
 
-        entry_problems, authors_seen = _entry_problems(path, key, kind.lower(), line, low_fields, named, sum(len(p) for p in persons.values()), authors_seen, entry, roles)
+        entry_problems, authors_seen = _entry_problems(path, key, kind.lower(), line, low_fields, named, sum(len(p) for p in persons.values()), authors_seen, entry, formatted, roles)
         problems += entry_problems
         references[key] = Reference(key, kind.lower(), line, low_fields, named, text[slice(*spans[key])].strip())
     for key, entry in data.entries.items():
@@ -428,7 +445,7 @@ def parse_bibliography(raw: bytes, path: str, fast: bool = False) -> tuple[dict[
         fields = tuple((name.lower(), str(value)) for name, value in entry.fields.items())
         authors = tuple(str(person) for person in entry.persons.get("author", []))
         persons = len(entry.persons.get("author", [])) + len(entry.persons.get("editor", []))
-        entry_problems, authors_seen = _entry_problems(path, key, entry.type.lower(), line, fields, authors, persons, authors_seen, lambda entry=entry: entry)
+        entry_problems, authors_seen = _entry_problems(path, key, entry.type.lower(), line, fields, authors, persons, authors_seen, lambda entry=entry: entry, formatted)
         problems += entry_problems
         references[key] = Reference(key, entry.type.lower(), line, fields, authors, text[slice(*spans.get(key, (0, 0)))].strip())
     if simple:  # in the order of the file, as pybtex gives them

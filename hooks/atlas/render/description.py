@@ -9,6 +9,8 @@ second line of defence.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import markdown
 import nh3
 
@@ -19,7 +21,9 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 URL_SCHEMES = {"http", "https"}
 
 
+@lru_cache(maxsize=1)
 def _converter() -> markdown.Markdown:
+    """One converter for every description (building one costs more than most conversions); reset before each use."""
     md = markdown.Markdown(extensions=["fenced_code", "sane_lists"], output_format="html")
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
@@ -28,7 +32,7 @@ def _converter() -> markdown.Markdown:
 
 def to_html(text: str) -> str:
     """Render a description to sanitized HTML (headings shifted below the page's own)."""
-    rendered = _converter().convert(text)
+    rendered = _converter().reset().convert(text)
     for level in (2, 1):
         rendered = rendered.replace(f"<h{level}>", f"<h{level + 2}>").replace(f"</h{level}>", f"</h{level + 2}>")
     return nh3.clean(

@@ -24,6 +24,8 @@ _SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u
 
 
 _BIBKEY = re.compile(r"^[A-Za-z][A-Za-z0-9_:-]*$")
+# What a YAML reader refuses or reads as a line break; JSON leaves these unescaped.
+_YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 
 
 class UnsafeValue(ValueError):
@@ -91,3 +93,15 @@ def script_json(data: object) -> Markup:
     """JSON for an inline <script type="application/json">: no text in it can close the element."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return Markup("".join(_SCRIPT_UNSAFE.get(char, char) for char in text))
+
+
+def front_matter(data: dict[str, object]) -> str:
+    """Front matter for a generated page: ``data`` as one YAML flow mapping, written as JSON.
+
+    JSON is YAML, and json.dumps is many times faster than yaml.safe_dump (a second at
+    1,000 model pages); the few characters a YAML reader would refuse or fold as a line
+    break are escaped as well.
+    """
+    text = json.dumps(data, ensure_ascii=False, separators=(", ", ": "))
+    return "---\n" + _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text) + "\n---\n\n"
+

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from typing import Callable
 
-import yaml
 
 from atlas.records import KIND_LABELS, Catalog, Model, sort_models
-from atlas.render.escape import attribute, inert
+from atlas.render.escape import attribute, front_matter, inert
 from atlas.render.templating import md_link
 
 ACCESS_LEVELS = {
@@ -19,7 +18,7 @@ ACCESS_LEVELS = {
 def _front(title: str, description: str) -> str:
     # Listing pages repeat model names; keeping them out of search lets model pages rank.
     data = {"title": title, "description": attribute(description), "search": {"exclude": True}}
-    return "---\n" + yaml.safe_dump(data, sort_keys=False) + "---\n\n"
+    return front_matter(data)
 
 
 def _section(heading: str, anchor: str, models: tuple[Model, ...], here: str) -> str:

@@ -3,12 +3,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-import yaml
 
 
 from atlas.records import KIND_LABELS, ORG_TYPE_LABELS, Catalog, sort_models
 from atlas.render.catalog_table import catalog_table
-from atlas.render.escape import attribute, inert, url
+from atlas.render.escape import attribute, front_matter, inert, url
 from atlas.render.tables import models_table
 from atlas.render.templating import md_link
 
@@ -31,7 +30,7 @@ def _front(title: str, description: str, hide_toc: bool = False, searchable: boo
     if not searchable:
         # Listing pages repeat every model name; the model pages themselves should rank.
         data["search"] = {"exclude": True}
-    return "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000) + "---\n\n"
+    return front_matter(data)
 
 
 def models_index(catalog: Catalog) -> str:

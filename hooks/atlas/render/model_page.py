@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-import yaml
 from markupsafe import Markup
 
 from atlas.bibliography import Reference
 from atlas.records import KIND_LABELS, PART_LABELS, Catalog, Model, human_date
 from atlas.render.description import to_inert_html
 from atlas.render.escape import attribute, bibkey, fence, inert, url
+from atlas.render.escape import front_matter as yaml_front_matter
 from atlas.render.lineage import neighbourhood
 from atlas.render.templating import md_link, render
 
@@ -68,7 +68,7 @@ def front_matter(model: Model) -> str:
         "description": attribute(model.summary),
         "tags": tags(model),
     }
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000).strip()
+    return yaml_front_matter(data)
 
 
 def cite_entry(model: Model, site_url: str, year: str) -> str:
