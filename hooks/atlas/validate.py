@@ -459,6 +459,8 @@ def _start_checks(index: ResultCache | FileIndex, files: list[tuple[str, str, os
 
     if not isinstance(index, FileIndex) or index.path is None or (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return None
+    if len(index.previous) > len(files) - PARALLEL_MIN_FILES:
+        return None  # the index knows nearly every file: most runs change a few, so do not stat them all twice
     todo = []
     for name, file, entry in files:
         if entry is None or name.startswith(".") or not name.endswith(".yaml"):
