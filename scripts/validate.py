@@ -58,10 +58,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if problems:
         print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found.", file=sys.stderr)
         return 1
+    if only:
+        print(f"OK: {len(only)} file{'s' if len(only) != 1 else ''} checked against the catalog, no problems.")
+        return 0
     # No problems, so every .yaml file in catalog/models (and every extra one) is one model.
     models = root / "catalog" / "models"
     count = sum(1 for p in models.glob("*.yaml") if not p.name.startswith(".") and p.is_file()) + len(checked) if models.is_dir() else len(checked)
-    print(f"OK: {count} models, no problems." if not only else f"OK: {len(only)} file{'s' if len(only) != 1 else ''} checked against the catalog, no problems.")
+    print(f"OK: {count} models, no problems.")
     return 0
 
 

@@ -64,4 +64,4 @@ def test_hook_environment_is_pinned_like_requirements_txt() -> None:
     wanted = pins("\n".join(lists[0]))
     assert {name: pinned.get(name) for name in wanted} == wanted
     # What scripts/validate.py and scripts/contributing.py import, with what those need.
-    assert {"pyyaml", "jsonschema", "pybtex", "markupsafe", "referencing", "rpds-py", "latexcodec"} <= set(wanted)
+    assert {"pyyaml", "jsonschema", "fastjsonschema", "pybtex", "markupsafe", "referencing", "rpds-py", "latexcodec"} <= set(wanted)

@@ -283,6 +283,138 @@ def parse_yaml(text: str, path: str) -> tuple[Document | None, list[Problem]]:
     return Document(path, data, lines), []
 
 
+_PLAIN_TAGS = {"": _NULL}  # resolved once per distinct plain scalar below
+_RESOLVER = _Resolver()
+
+
+def _plain_tag(value: str) -> str:
+    tag = _PLAIN_TAGS.get(value)
+    if tag is None:
+        tag = _RESOLVER.resolve(ScalarNode, value, (True, False))
+        if len(_PLAIN_TAGS) < 100_000:
+            _PLAIN_TAGS[value] = tag
+    return tag
+
+
+def quick_data(text: str) -> dict[str, Any] | None:
+    """The data of a plain, well-formed file in one pass over libyaml's events, else None.
+
+    Returns exactly what ``parse_yaml`` gives as ``Document.data`` for the same text, but
+    only for a file that ``parse_yaml`` accepts without a problem and whose top level is a
+    mapping; anything else (an anchor, alias or tag, a duplicate or complex key, a second
+    document, a number it would refuse, nesting or size near the limits, a syntax error)
+    gives None, and ``parse_yaml`` reads the file and words the problem.
+    """
+    if _FastParser is None or _UNPRINTABLE.search(text):  # pragma: no cover (no libyaml)
+        return None
+    parser = _FastParser(text)
+    try:
+        return _quick_events(parser)
+    except yaml.YAMLError:
+        return None
+    finally:
+        parser.dispose()
+
+
+# A plain scalar starting with none of these is text: no resolver above looks at it.
+_RESOLVED_FIRST = frozenset("tTfF-+0123456789.~nN")
+
+
+def _quick_scalar(text: str) -> Any:
+    """A plain scalar's value as ``_build`` gives it, or _REFUSE where ``_build`` would report a problem."""
+    tag = _plain_tag(text)
+    if tag == _STR:
+        return text
+    if tag == _NULL:
+        return None
+    if tag == _BOOL:
+        return text.lower() == "true"
+    digits = text.replace("_", "")
+    if tag == _INT:
+        if not re.fullmatch(r"[-+]?[0-9]{1,20}", digits) or abs(int(digits)) > MAX_INT:
+            return _REFUSE
+        return int(digits)
+    try:
+        number = float(digits)
+    except ValueError:
+        return _REFUSE
+    return number if math.isfinite(number) else _REFUSE
+
+
+_REFUSE = object()
+
+
+def _quick_events(parser: Any) -> dict[str, Any] | None:
+    scalar, mapping_start, sequence_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+    mapping_end, sequence_end, document_start = yaml.MappingEndEvent, yaml.SequenceEndEvent, yaml.DocumentStartEvent
+    skipped = (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)
+    resolved_first = _RESOLVED_FIRST
+    refuse = _REFUSE
+    get_event = parser.get_event
+    # The open collections under the current one, each as (container, is a mapping, key).
+    stack: list[tuple[Any, bool, Any]] = []
+    top: Any = None  # the innermost open collection
+    is_map = False
+    key: Any = None  # in a mapping, the key waiting for its value (None: a key comes next)
+    root: Any = None
+    documents = values = 0
+    depth_limit, value_limit = MAX_DEPTH - 2, MAX_NODES // 2
+    while True:
+        event = get_event()
+        if event is None:
+            break
+        kind = type(event)
+        if kind is scalar:
+            if event.anchor is not None or event.tag is not None:
+                return None
+            text = event.value
+            if is_map and key is None:
+                if text in top:
+                    return None  # a duplicate key
+                key = text
+                continue
+            values += 1
+            if event.implicit[0] and (not text or text[0] in resolved_first):
+                value = _quick_scalar(text)
+                if value is refuse:
+                    return None
+            else:
+                value = text
+        elif kind is mapping_start or kind is sequence_start:
+            if event.anchor is not None or event.tag is not None or len(stack) >= depth_limit or (is_map and key is None):
+                return None  # an anchor, a tag, deep nesting, or a list or mapping as a key
+            values += 1
+            if top is not None:
+                stack.append((top, is_map, key))
+            top, is_map, key = ({} if kind is mapping_start else []), kind is mapping_start, None
+            continue
+        elif kind is mapping_end or kind is sequence_end:
+            value = top
+            if stack:
+                top, is_map, key = stack.pop()
+            else:
+                top, is_map, key = None, False, None
+        elif kind is document_start:
+            documents += 1
+            if documents > 1:
+                return None
+            continue
+        elif kind in skipped:
+            continue
+        else:  # an alias
+            return None
+        if values > value_limit:
+            return None
+        if top is None:
+            root = value
+        elif is_map:
+            top[key] = value
+            key = None
+        else:
+            top.append(value)
+    return root if type(root) is dict else None
+
+
 def load_file(file: Path, display: str) -> tuple[Document | None, list[Problem]]:
     """Read and parse ``file``; ``display`` is the path used in messages."""
     try:

@@ -5,7 +5,7 @@ import difflib
 import json
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from atlas.load import Document, Key
 from atlas.problems import Problem
@@ -74,6 +74,74 @@ def _validator(name: str) -> jsonschema.Draft202012Validator:
     except ValueError:
         inlined = full
     return jsonschema.Draft202012Validator(inlined)
+
+
+def _escape_class_dollars(pattern: str) -> str:
+    """``pattern`` with each ``$`` inside a [...] class escaped: the same regular expression.
+
+    fastjsonschema turns every unescaped ``$`` into ``\\Z``, which is an error inside a class.
+    """
+    out, escaped = [], False
+    first = -1  # where the open class's members start (after "[" or "[^"), or -1 outside a class
+    for index, char in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "[" and first < 0:
+            first = index + 2 if pattern[index + 1: index + 2] == "^" else index + 1
+        elif char == "]" and first >= 0 and index > first:  # a "]" first in a class is a member
+            first = -1
+        elif char == "$" and first >= 0:
+            char = "\\$"
+        out.append(char)
+    return "".join(out)
+
+
+def _literal_dollars(node: Any) -> Any:
+    """The schema with ``_escape_class_dollars`` applied to every pattern."""
+    if isinstance(node, list):
+        return [_literal_dollars(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    return {key: _escape_class_dollars(value) if key == "pattern" and isinstance(value, str) else _literal_dollars(value) for key, value in node.items()}
+
+
+@lru_cache(maxsize=None)
+def _fast_validator(name: str) -> Callable[[Any], Any] | None:
+    """A fastjsonschema function for the schema called ``name``, or None if it cannot be built.
+
+    It only answers valid or invalid: for a file it refuses, jsonschema runs and words the
+    messages. The schemas use only keywords that mean the same in draft 7, which
+    fastjsonschema implements; the tests check that both agree on every fixture.
+    """
+    try:
+        import fastjsonschema
+    except ImportError:  # pragma: no cover
+        return None
+    full = schema(name)
+    try:
+        inlined = inline_refs(full, full.get("$defs", {}))
+    except ValueError:
+        return None
+    inlined = {key: value for key, value in _literal_dollars(inlined).items() if key not in ("$schema", "$id")}
+    inlined["$schema"] = "http://json-schema.org/draft-07/schema#"
+    try:
+        return fastjsonschema.compile(inlined, use_default=False, use_formats=False)
+    except Exception:  # noqa: BLE001  # pragma: no cover (a schema it cannot compile: jsonschema checks every file)
+        return None
+
+
+def is_valid(data: Any, name: str) -> bool:
+    """True only if ``data`` surely passes the schema called ``name`` (the fast check)."""
+    fast = _fast_validator(name)
+    if fast is None:
+        return False
+    try:
+        fast(data)
+    except Exception:  # noqa: BLE001  (invalid, or data it cannot handle: jsonschema decides)
+        return False
+    return True
 
 
 def field_name(key: Key) -> str:
@@ -167,6 +235,8 @@ def _message(error: ValidationError) -> tuple[Key, str]:
 
 def check(document: Document, name: str) -> list[Problem]:
     """Every schema problem of ``document`` against the schema called ``name``."""
+    if is_valid(document.data, name):
+        return []
     problems = set()
     for error in _validator(name).iter_errors(document.data):
         for key, message in _messages(error):
