@@ -69,3 +69,29 @@ def test_bench_quick_runs_and_reports_every_figure(tmp_path: Path) -> None:
                     "First rebuild after a YAML edit under `mkdocs serve`"):
         assert re.search(r"\d", rows[measure]), measure
     assert float(rows["Ratio Atlas / baseline, wall (CPU)"].split()[0]) > 0
+
+
+def test_lighthouse_server_gzips_text_as_github_pages_does(tmp_path: Path) -> None:
+    import gzip
+    import threading
+    import urllib.request
+    from functools import partial
+    from http.server import ThreadingHTTPServer
+
+    page = "<!doctype html><title>x</title>" + "<p>row</p>" * 200
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "index.html").write_text(page, encoding="utf-8")
+    (tmp_path / "favicon.png").write_bytes(b"\x89PNG")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(bench.GzipHandler, directory=str(tmp_path)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}/"
+    try:
+        with urllib.request.urlopen(urllib.request.Request(base + "models/", headers={"Accept-Encoding": "gzip"})) as response:
+            assert (response.headers["Content-Encoding"], response.headers["Content-Type"]) == ("gzip", "text/html")
+            assert gzip.decompress(response.read()).decode("utf-8") == page
+        with urllib.request.urlopen(base + "models/") as response:
+            assert (response.headers["Content-Encoding"], response.read().decode("utf-8")) == (None, page)
+        with urllib.request.urlopen(urllib.request.Request(base + "favicon.png", headers={"Accept-Encoding": "gzip"})) as response:
+            assert (response.headers["Content-Encoding"], response.read()) == (None, b"\x89PNG")
+    finally:
+        server.shutdown()
