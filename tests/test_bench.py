@@ -95,3 +95,22 @@ def test_lighthouse_server_gzips_text_as_github_pages_does(tmp_path: Path) -> No
             assert (response.headers["Content-Encoding"], response.read()) == (None, b"\x89PNG")
     finally:
         server.shutdown()
+
+
+def test_lighthouse_table_gives_every_run_and_the_metrics_of_slow_ones() -> None:
+    def report(performance: float) -> dict:
+        return {
+            "categories": {"performance": {"score": performance}, "accessibility": {"score": 1.0}, "best-practices": {"score": 0.96}},
+            "audits": {"largest-contentful-paint": {"numericValue": 2512.0}, "total-blocking-time": {"numericValue": 1234.5}, "cumulative-layout-shift": {"numericValue": 0.0123}},
+        }
+
+    fast, slow = bench.lighthouse_run(report(0.99)), bench.lighthouse_run(report(0.71))
+    assert fast.scores == {"performance": 99, "accessibility": 100, "best-practices": 96}
+    lines = bench.lighthouse_table(1000, {"Catalog table": {"mobile": [slow, fast], "desktop": [fast, fast]}})
+    assert lines[-5:] == [
+        "| Catalog table | 71, 99 / 100, 100 / 96, 96 | 99, 99 / 100, 100 / 96, 96 |",
+        "",
+        "Runs under 95 for performance:",
+        "",
+        "- Catalog table, mobile: 71 (LCP 2.5 s, total blocking time 1,234 ms, CLS 0.012)",
+    ]

@@ -261,3 +261,11 @@ def test_pages_defer_their_scripts_and_hold_the_search_index(real_site: Path) ->
     assert holder < next(i for i, s in enumerate(scripts) if "bundle" in s.get("src", ""))
     # Material's palette component is replaced by the Atlas's (see partials/palette.html).
     assert page.select("[data-md-component=palette]") == [] and len(page.select("form[data-atlas-palette] input[name=__palette]")) == 2
+
+
+def test_instant_navigation_stays_off() -> None:
+    from conftest import site_config
+
+    # partials/search-on-demand.html never sends the sitemap request that instant navigation
+    # waits for, so with the feature on, every click would fall back to a full page load.
+    assert "navigation.instant" not in site_config()["theme"]["features"]
