@@ -69,3 +69,48 @@ def test_bench_quick_runs_and_reports_every_figure(tmp_path: Path) -> None:
                     "First rebuild after a YAML edit under `mkdocs serve`", "Atlas build with the link check (`make build`, CI), wall (CPU)"):
         assert re.search(r"\d", rows[measure]), measure
     assert float(rows["Ratio Atlas / baseline, wall (CPU)"].split()[0]) > 0
+
+
+def test_lighthouse_server_gzips_text_as_github_pages_does(tmp_path: Path) -> None:
+    import gzip
+    import threading
+    import urllib.request
+    from functools import partial
+    from http.server import ThreadingHTTPServer
+
+    page = "<!doctype html><title>x</title>" + "<p>row</p>" * 200
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "index.html").write_text(page, encoding="utf-8")
+    (tmp_path / "favicon.png").write_bytes(b"\x89PNG")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(bench.GzipHandler, directory=str(tmp_path)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}/"
+    try:
+        with urllib.request.urlopen(urllib.request.Request(base + "models/", headers={"Accept-Encoding": "gzip"})) as response:
+            assert (response.headers["Content-Encoding"], response.headers["Content-Type"]) == ("gzip", "text/html")
+            assert gzip.decompress(response.read()).decode("utf-8") == page
+        with urllib.request.urlopen(base + "models/") as response:
+            assert (response.headers["Content-Encoding"], response.read().decode("utf-8")) == (None, page)
+        with urllib.request.urlopen(urllib.request.Request(base + "favicon.png", headers={"Accept-Encoding": "gzip"})) as response:
+            assert (response.headers["Content-Encoding"], response.read()) == (None, b"\x89PNG")
+    finally:
+        server.shutdown()
+
+
+def test_lighthouse_table_gives_every_run_and_the_metrics_of_slow_ones() -> None:
+    def report(performance: float) -> dict:
+        return {
+            "categories": {"performance": {"score": performance}, "accessibility": {"score": 1.0}, "best-practices": {"score": 0.96}},
+            "audits": {"largest-contentful-paint": {"numericValue": 2512.0}, "total-blocking-time": {"numericValue": 1234.5}, "cumulative-layout-shift": {"numericValue": 0.0123}},
+        }
+
+    fast, slow = bench.lighthouse_run(report(0.99)), bench.lighthouse_run(report(0.71))
+    assert fast.scores == {"performance": 99, "accessibility": 100, "best-practices": 96}
+    lines = bench.lighthouse_table(1000, {"Catalog table": {"mobile": [slow, fast], "desktop": [fast, fast]}})
+    assert lines[-5:] == [
+        "| Catalog table | 71, 99 / 100, 100 / 96, 96 | 99, 99 / 100, 100 / 96, 96 |",
+        "",
+        "Runs under 95 for performance:",
+        "",
+        "- Catalog table, mobile: 71 (LCP 2.5 s, total blocking time 1,234 ms, CLS 0.012)",
+    ]

@@ -86,12 +86,14 @@ class Watched:
         self.page = self.context.new_page()
         self.errors: list[str] = []
         self.foreign: list[str] = []
+        self.requested: list[str] = []
         self.page.on("console", lambda msg: self.errors.append(msg.text) if msg.type == "error" else None)
         self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
         self.context.route("**/*", self._route)
 
     def _route(self, route) -> None:
         host = urlparse(route.request.url).hostname
+        self.requested.append(urlparse(route.request.url).path)
         if host not in ("127.0.0.1", "localhost"):
             self.foreign.append(route.request.url)
             route.abort()
@@ -157,6 +159,54 @@ def test_search_by_organization_finds_its_models(watched: Watched, base_url: str
     assert "/models/mistral-7b/" in results, results
 
 
+def index_requests(watched: Watched) -> list[str]:
+    """Paths requested so far for the search index or the sitemap."""
+    return [path for path in watched.requested if path.endswith(("/search/search_index.json", "/sitemap.xml"))]
+
+
+def test_search_index_is_fetched_only_when_search_is_used(watched: Watched, base_url: str) -> None:
+    page = watched.page
+    page.goto(base_url + "models/llava/", wait_until="networkidle")
+    page.wait_for_timeout(500)
+    assert index_requests(watched) == []
+    # The keyboard shortcut opens search; the index loads then, once, and search works.
+    page.keyboard.press("s")
+    page.wait_for_function("() => (document.querySelector('.md-search-result__meta') || {}).textContent === 'Type to start searching'", timeout=15_000)
+    page.locator("input.md-search__input").press_sequentially("Segment Anything", delay=60)
+    page.wait_for_selector(".md-search-result__item a[href*='/models/sam/']", timeout=15_000)
+    assert index_requests(watched) == ["/search/search_index.json"]
+    assert watched.errors == []
+
+
+def test_search_highlight_link_fetches_the_index_at_once(watched: Watched, base_url: str) -> None:
+    page = watched.page
+    page.goto(base_url + "models/llava/?h=llava", wait_until="networkidle")
+    page.wait_for_selector("mark[data-md-highlight]", timeout=15_000)
+    assert index_requests(watched) == ["/search/search_index.json"]
+
+
+@pytest.mark.parametrize(("preference", "first", "second"), [("light", "default", "slate"), ("dark", "slate", "default")])
+def test_palette_follows_the_system_then_the_reader(preference: str, first: str, second: str, browser, base_url: str) -> None:
+    context = browser.new_context(color_scheme=preference)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(base_url, wait_until="networkidle")
+    toggle = page.locator("form[data-atlas-palette] label:not([hidden])")
+    assert (page.evaluate("document.body.dataset.mdColorScheme"), toggle.count()) == (first, 1)
+    toggle.click()
+    assert page.evaluate("document.body.dataset.mdColorScheme") == second
+    assert page.evaluate("document.querySelector('meta[name=color-scheme]').content") == ("dark" if second == "slate" else "light")
+    # The choice holds on the next page, from the first paint on.
+    page.goto(base_url + "models/", wait_until="commit")
+    page.wait_for_selector("form[data-atlas-palette]", state="attached")
+    assert page.evaluate("document.body.dataset.mdColorScheme") == second
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.body.dataset.mdColorScheme") == second
+    assert errors == []
+    context.close()
+
+
 def rows(page) -> list[str]:
     return page.eval_on_selector_all(".atlas-catalog tbody tr:not([hidden])", "els => els.map(e => e.dataset.id)")
 
@@ -201,7 +251,9 @@ def test_catalog_table_works_without_javascript(browser, base_url: str) -> None:
     page = context.new_page()
     page.goto(base_url + "models/")
     assert page.locator(".atlas-catalog tbody tr").count() == len(catalog.models)
-    assert page.locator(".atlas-filters").count() == 0
+    # Every row is shown; the filter form, which would do nothing, is not.
+    assert page.locator(".atlas-catalog tbody tr:visible").count() == len(catalog.models)
+    assert page.locator(".atlas-filters, .atlas-filters__status").evaluate_all("els => els.map(e => getComputedStyle(e).display)") == ["none", "none"]
     context.close()
 
 
@@ -273,3 +325,18 @@ def test_filtering_1000_rows_is_measured(watched: Watched, large_site: tuple[str
     MEASUREMENTS.append(
         "catalog table, 1,000 rows: re-filter/sort took " + ", ".join(f"{t:.1f}" for t in timings) + f" ms (median {sorted(timings)[len(timings) // 2]:.1f} ms; target < 50 ms)"
     )
+
+
+def test_1000_row_catalog_keeps_table_semantics_and_aligned_columns(watched: Watched, large_site: tuple[str, Path]) -> None:
+    url, _ = large_site
+    page = watched.page
+    page.goto(url + "models/", wait_until="networkidle")
+    table = page.get_by_role("table")
+    assert (table.get_by_role("row").count(), table.get_by_role("columnheader").count(), table.get_by_role("cell").count()) == (1001, 7, 7000)
+    # Rows off screen are rendered when scrolled to, in the same columns as the header.
+    last = page.locator(".atlas-catalog tbody tr").last
+    last.scroll_into_view_if_needed()
+    header_x = page.eval_on_selector_all(".atlas-catalog thead th", "els => els.map(e => Math.round(e.getBoundingClientRect().left))")
+    last_x = last.evaluate("tr => Array.from(tr.cells, c => Math.round(c.getBoundingClientRect().left))")
+    assert last_x == header_x
+    assert last.locator("td").first.inner_text() != ""

@@ -232,3 +232,40 @@ def test_accessibility_fixes_are_in_the_pages(real_site: Path) -> None:
     assert [link["href"] for link in page.find_all("link", rel="stylesheet") if "atlas.css" in link["href"]] == ["../../assets/atlas.css"]
     css = (real_site / "assets" / "atlas.css").read_text(encoding="utf-8")
     assert ".md-typeset :is(p, li, td, dd) > a:not(.headerlink) {\n  text-decoration: underline;" in css
+
+
+def test_catalog_filter_form_comes_with_the_page(real_site: Path, catalog) -> None:
+    page = soup(real_site / "models" / "index.html")
+    form = page.select_one("div.atlas-catalog > form.atlas-filters[role=search]")
+    # The choices are exactly those the catalog offers, so the script only has to wire them.
+    def values(name: str) -> set[str]:
+        return {option["value"] for option in form.select(f"select[name={name}] option")} - {""}
+    assert values("kind") == {m.kind for m in catalog.models}
+    assert values("modality") == {x for m in catalog.models for x in m.modalities}
+    assert values("org") == {o for m in catalog.models for o in m.organizations}
+    assert values("weights") == {"open", "restricted", "closed"}
+    years = sorted(m.year for m in catalog.models)
+    assert (form.select_one("input[name=from]")["min"], form.select_one("input[name=to]")["max"]) == (str(years[0]), str(years[-1]))
+    assert [i["name"] for i in form.select("input, select")] == ["q", "kind", "modality", "weights", "org", "from", "to"]
+    assert page.select_one("div.atlas-catalog > p.atlas-filters__status").get_text() == f"Showing {len(catalog.models)} of {len(catalog.models)} models."
+
+
+def test_pages_defer_their_scripts_and_hold_the_search_index(real_site: Path) -> None:
+    page = soup(real_site / "models" / "llava" / "index.html")
+    external = [(s["src"], s.has_attr("defer")) for s in page.find_all("script", src=True)]
+    assert [src.rsplit("/", 1)[-1].split(".")[0] for src, _ in external] == ["bundle", "catalog", "compare"]
+    assert all(deferred for _, deferred in external)
+    # The search-on-demand script runs before the bundle, so it sees the bundle's requests.
+    scripts = page.find_all("script")
+    holder = next(i for i, s in enumerate(scripts) if "search_index" in s.get_text())
+    assert holder < next(i for i, s in enumerate(scripts) if "bundle" in s.get("src", ""))
+    # Material's palette component is replaced by the Atlas's (see partials/palette.html).
+    assert page.select("[data-md-component=palette]") == [] and len(page.select("form[data-atlas-palette] input[name=__palette]")) == 2
+
+
+def test_instant_navigation_stays_off() -> None:
+    from conftest import site_config
+
+    # partials/search-on-demand.html never sends the sitemap request that instant navigation
+    # waits for, so with the feature on, every click would fall back to a full page load.
+    assert "navigation.instant" not in site_config()["theme"]["features"]

@@ -29,6 +29,12 @@ BUNDLE = re.compile(r"^(?:\.\./)*(?:/atlas/)?assets/javascripts/bundle\.[0-9a-f]
 # The Atlas's own scripts, shipped with the site (extra_javascript).
 OWN = re.compile(r"^(?:\.\./)*(?:/atlas/)?assets/(?:catalog|compare)\.js$")
 MATERIAL_INLINE = ("__md_scope=new URL(", "var palette=__md_get(", "var target=document.getElementById(location.hash")
+# The Atlas's own inline scripts, exactly as its theme overrides write them (they hold no template values).
+OVERRIDES = Path(__file__).resolve().parents[1] / "docs" / "overrides"
+ATLAS_INLINE = frozenset(
+    match.strip() for template in sorted(OVERRIDES.rglob("*.html"))
+    for match in re.findall(r"<script>(.*?)</script>", template.read_text(encoding="utf-8"), flags=re.S)
+)
 MARKERS = ("alert(", SECRET, "javascript:", "onerror", "onload", "onclick", "onmouseover")
 SEARCH_TAGS = {"p", "code", "pre", "li", "ol", "ul", "sub", "sup"}
 
@@ -68,10 +74,17 @@ def test_no_script_but_materials_own(hostile_site: tuple[Path, dict]) -> None:
                 (script.get("src") and (BUNDLE.match(script["src"]) or OWN.match(script["src"])) and not text)
                 or (script.get("id") == "__config" and script.get("type") == "application/json" and json.loads(text))
                 or (not script.get("src") and text.startswith(MATERIAL_INLINE))
+                or (not script.get("src") and text.strip() in ATLAS_INLINE)
             )
             if not own or any(marker in text for marker in MARKERS):
                 foreign.append(f"{path}: {str(script)[:100]}")
     assert foreign == []
+
+
+def test_the_atlas_inline_scripts_are_known_and_present(hostile_site: tuple[Path, dict]) -> None:
+    site, _ = hostile_site
+    found = {(script.string or "").strip() for script in pages(site)["models/demo-vlm/index.html"].find_all("script", src=False)}
+    assert len(ATLAS_INLINE) == 3 and ATLAS_INLINE <= found
 
 
 def test_no_event_handler_or_unsafe_url(hostile_site: tuple[Path, dict]) -> None:

@@ -1,55 +1,13 @@
 /* MM-LLM Atlas: sort and filter the catalog table, keeping the state in the URL,
  * and open timelines at their most recent end.
- * The table is complete without this script; it only adds controls.
- * Runs on every page view, including Material's instant navigation (document$). */
+ * The table is complete without this script; it only brings its controls to life.
+ * Runs once per page view, from Material's document$ where it exists. */
 (function () {
   "use strict";
 
   var FILTERS = ["q", "kind", "modality", "weights", "org", "from", "to"];
 
   function text(el) { return (el.textContent || "").trim(); }
-
-  function option(value, label) {
-    var o = document.createElement("option");
-    o.value = value;
-    o.textContent = label;
-    return o;
-  }
-
-  function field(label, control) {
-    var wrap = document.createElement("label");
-    wrap.className = "atlas-filter";
-    var span = document.createElement("span");
-    span.textContent = label;
-    wrap.appendChild(span);
-    wrap.appendChild(control);
-    return wrap;
-  }
-
-  function select(name, label, pairs) {
-    var s = document.createElement("select");
-    s.name = name;
-    s.appendChild(option("", "any"));
-    pairs.forEach(function (p) { s.appendChild(option(p[0], p[1])); });
-    return field(label, s);
-  }
-
-  function input(name, label, type, attrs) {
-    var i = document.createElement("input");
-    i.type = type;
-    i.name = name;
-    Object.keys(attrs || {}).forEach(function (k) { i.setAttribute(k, attrs[k]); });
-    return field(label, i);
-  }
-
-  function uniquePairs(rows, key, labelOf) {
-    var seen = {};
-    rows.forEach(function (r) {
-      r[key].forEach(function (v, i) { if (v && !(v in seen)) seen[v] = labelOf(r, v, i); });
-    });
-    return Object.keys(seen).sort(function (a, b) { return seen[a].localeCompare(seen[b]); })
-      .map(function (v) { return [v, seen[v]]; });
-  }
 
   function setup(root) {
     if (root.dataset.ready) return;
@@ -60,40 +18,19 @@
     var rows = Array.prototype.map.call(tbody.rows, function (tr, index) {
       var d = tr.dataset;
       return {
-        el: tr, index: index, search: d.search, kind: [d.kind], kindLabel: text(tr.cells[3]),
+        el: tr, index: index, search: d.search, kind: [d.kind],
         modality: d.modalities.split(" "), weights: [d.weights], org: d.orgs.split(" "),
-        orgNames: Array.prototype.map.call(tr.cells[1].querySelectorAll("a"), text),
         year: parseInt(d.year, 10), released: d.released, name: d.name,
         parameters: d.parameters === "" ? null : Number(d.parameters),
-        cells: Array.prototype.map.call(tr.cells, text)
+        cells: null  // the cells' text, read on the first sort by a text column
       };
     });
-    var years = rows.map(function (r) { return r.year; });
-    var minYear = Math.min.apply(null, years), maxYear = Math.max.apply(null, years);
+    // The form and the status line come with the page (hidden where scripts do not run).
+    var form = root.querySelector("form.atlas-filters");
+    var status = root.querySelector(".atlas-filters__status");
+    var reset = form.querySelector(".atlas-filters__reset");
 
-    var form = document.createElement("form");
-    form.className = "atlas-filters";
-    form.setAttribute("role", "search");
-    form.setAttribute("aria-label", "Filter the catalog");
-    form.appendChild(input("q", "Search", "search", { placeholder: "name, alias, organization, technique" }));
-    form.appendChild(select("kind", "Kind", uniquePairs(rows, "kind", function (r) { return r.kindLabel; })));
-    form.appendChild(select("modality", "Modality", uniquePairs(rows, "modality", function (r, v) { return v; })));
-    form.appendChild(select("weights", "Weights", [["open", "open"], ["restricted", "restricted"], ["closed", "closed"]]));
-    form.appendChild(select("org", "Organization", uniquePairs(rows, "org", function (r, v, i) { return r.orgNames[i] || v; })));
-    form.appendChild(input("from", "From year", "number", { min: minYear, max: maxYear, placeholder: String(minYear) }));
-    form.appendChild(input("to", "To year", "number", { min: minYear, max: maxYear, placeholder: String(maxYear) }));
-    var reset = document.createElement("button");
-    reset.type = "button";
-    reset.className = "md-button atlas-filters__reset";
-    reset.textContent = "Reset";
-    form.appendChild(reset);
-    var status = document.createElement("p");
-    status.className = "atlas-filters__status";
-    status.setAttribute("aria-live", "polite");
-    root.insertBefore(status, table);
-    root.insertBefore(form, status);
-
-    var state = { sort: "", dir: "" };
+    var state = { sort: "", dir: "" }, sorted = false;
 
     headers.forEach(function (th, column) {
       var button = document.createElement("button");
@@ -114,7 +51,8 @@
       if (key === "parameters") return row.parameters;
       if (key === "released") return row.released;
       if (key === "name") return row.name.toLowerCase();
-      return row.cells[column].toLowerCase();
+      if (!row.cells) row.cells = Array.prototype.map.call(row.el.cells, function (td) { return text(td).toLowerCase(); });
+      return row.cells[column];
     }
 
     function sortRows() {
@@ -130,9 +68,12 @@
           return (x < y ? -1 : 1) * sign;
         });
       }
-      var fragment = document.createDocumentFragment();
-      order.forEach(function (r) { fragment.appendChild(r.el); });
-      tbody.appendChild(fragment);
+      if (state.sort || sorted) {
+        var fragment = document.createDocumentFragment();
+        order.forEach(function (r) { fragment.appendChild(r.el); });
+        tbody.appendChild(fragment);
+        sorted = Boolean(state.sort);
+      }
       headers.forEach(function (th) {
         th.setAttribute("aria-sort", th.dataset.column === state.sort ? (state.dir === "desc" ? "descending" : "ascending") : "none");
       });

@@ -1,7 +1,9 @@
 """The sortable, filterable catalog table: a complete HTML table that works without JavaScript.
 
 Each row carries data-* attributes (inert text) that docs/assets/catalog.js reads to sort
-and filter; without the script the table is simply a plain, complete table.
+and filter; without the script the table is simply a plain, complete table. The filter
+form is part of the page, so it is laid out with the first paint instead of pushing the
+table down later; the stylesheet shows it only where scripts run.
 """
 from __future__ import annotations
 
@@ -47,11 +49,41 @@ def _row(model: Model, catalog: Catalog, root: str) -> str:
     return f"<tr {attrs}>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>"
 
 
+def _field(label: str, control: str) -> str:
+    return f'<label class="atlas-filter"><span>{inert(label)}</span>{control}</label>'
+
+
+def _select(name: str, label: str, choices: dict[str, str]) -> str:
+    options = "".join(f'<option value="{inert(value)}">{inert(text)}</option>' for value, text in sorted(choices.items(), key=lambda c: (c[1].casefold(), c[0])))
+    return _field(label, f'<select name="{name}"><option value="">any</option>{options}</select>')
+
+
+def _filters(models: Sequence[Model], catalog: Catalog) -> str:
+    """The filter controls and the status line, with the choices the listed models offer."""
+    years = [model.year for model in models] or [0]
+    first, last = min(years), max(years)
+    fields = [
+        _field("Search", '<input type="search" name="q" placeholder="name, alias, organization, technique">'),
+        _select("kind", "Kind", {m.kind: KIND_LABELS[m.kind] for m in models}),
+        _select("modality", "Modality", {x: x for m in models for x in m.modalities}),
+        _select("weights", "Weights", {w: w for w in WEIGHT_ORDER}),
+        _select("org", "Organization", {o: catalog.organizations[o].name for m in models for o in m.organizations}),
+        _field("From year", f'<input type="number" name="from" min="{first}" max="{last}" placeholder="{first}">'),
+        _field("To year", f'<input type="number" name="to" min="{first}" max="{last}" placeholder="{last}">'),
+        '<button type="button" class="md-button atlas-filters__reset">Reset</button>',
+    ]
+    return (
+        f'<form class="atlas-filters" role="search" aria-label="Filter the catalog" autocomplete="off">{"".join(fields)}</form>\n'
+        f'<p class="atlas-filters__status" aria-live="polite">Showing {len(models)} of {len(models)} models.</p>\n'
+    )
+
+
 def catalog_table(models: Sequence[Model], catalog: Catalog, root: str) -> Markup:
     """The whole table as one raw HTML block; ``root`` leads from the page to the site root."""
     head = "".join(f'<th scope="col" data-column="{key}" data-type="{SORT_TYPES.get(key, "text")}">{inert(HEADERS[key])}</th>' for key in COLUMNS)
     rows = "\n".join(_row(model, catalog, root) for model in models)
     return Markup(
         f'<div class="atlas-catalog" data-total="{len(models)}">\n'
-        f'<table class="atlas-catalog__table">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>\n</div>'
+        + _filters(models, catalog)
+        + f'<table class="atlas-catalog__table">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>\n</div>'
     )
