@@ -257,6 +257,17 @@ def test_catalog_table_works_without_javascript(browser, base_url: str) -> None:
     context.close()
 
 
+def test_catalog_filters_fit_a_phone_screen(browser, base_url: str) -> None:
+    # The organization list holds long names; its select must not widen past the screen.
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(base_url + "models/", wait_until="networkidle")
+    width = page.evaluate("document.documentElement.clientWidth")
+    rights = page.locator(".atlas-filter select, .atlas-filter input").evaluate_all("els => els.map(e => e.getBoundingClientRect().right)")
+    assert len(rights) == 7 and max(rights) <= width
+    context.close()
+
+
 def test_compare_view(watched: Watched, base_url: str) -> None:
     page = watched.page
     page.goto(base_url + "compare/?m=llava,blip-2", wait_until="networkidle")
