@@ -21,7 +21,7 @@ from atlas.render.directives import DirectiveError, expand
 from atlas.glossary import abbreviations as glossary_abbreviations
 from atlas.history import entry_dates
 from atlas.shared_nav import SharedNav
-from atlas.render.escape import narrow
+from atlas.render.escape import narrow, strip_indentation
 from atlas.render.exports import models_csv, models_json
 from atlas.render.whats_new import atom_feed
 from atlas.site import NAV_PAGES, edit_path, page_sources
@@ -138,6 +138,10 @@ def on_page_context(context: dict[str, Any], page: Page, **kwargs: Any) -> dict[
         parts = urlsplit(page.edit_url)
         page.edit_url = urlunsplit(parts._replace(path=posixpath.normpath(parts.path)))
     return context
+
+
+def on_post_page(output: str, page: Page, **kwargs: Any) -> str:
+    return strip_indentation(output)
 
 
 def on_page_content(html: str, page: Page, **kwargs: Any) -> str:

@@ -206,3 +206,18 @@ def test_narrow_html_displays_the_same_in_one_byte_per_character() -> None:
     assert BeautifulSoup(narrowed, "html.parser").p["title"] == "in → out"
     assert narrow("plain ASCII <b>only</b>") == "plain ASCII <b>only</b>"
     assert max(map(ord, narrow("<p>ü → é</p>"))) <= 0xFF
+
+
+def test_stripped_indentation_keeps_what_the_page_shows() -> None:
+    from bs4 import BeautifulSoup
+
+    from atlas.render.escape import strip_indentation
+
+    page = ("<div>\n    <p>one\n      two</p>\n\n\n    <pre><code>keep\n    this indent\n</code></pre>\n"
+            "  <textarea>\n  as typed</textarea>\n  <script>\n  var a = `x\n    y`;\n</script>\n  <STYLE>\n  p { }\n</STYLE>\n</div>\n")
+    stripped = strip_indentation(page)
+    assert stripped == ("<div>\n<p>one\ntwo</p>\n<pre><code>keep\n    this indent\n</code></pre>\n"
+                        "<textarea>\n  as typed</textarea>\n<script>\n  var a = `x\n    y`;\n</script>\n<STYLE>\n  p { }\n</STYLE>\n</div>\n")
+    shown = lambda html: " ".join(BeautifulSoup(html, "html.parser").get_text().split())  # noqa: E731
+    assert shown(stripped) == shown(page)
+    assert BeautifulSoup(stripped, "html.parser").pre.get_text() == "keep\n    this indent\n"
