@@ -416,8 +416,7 @@ def parse_bibliography(raw: bytes, path: str, fast: bool = False) -> tuple[dict[
         _LAST_PARSE.clear()
         _LAST_PARSE[digest(raw)] = data
         _LAST_FORMATTED.clear()
-        _LAST_FORMATTED.update(formatted)  # the same dict object is filled below
-        formatted = _LAST_FORMATTED
+        formatted = _LAST_FORMATTED  # filled below, for the build to hand to mkdocs-bibtex
     references: dict[str, Reference] = {}
     authors_seen = 0
     for key, (kind, fields, persons, plain) in simple.items():  # within the limit, so the order of entries does not matter

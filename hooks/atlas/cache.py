@@ -87,13 +87,18 @@ class ResultCache:
         """Write this run's results, dropping files that are gone; a read-only disk is not an error."""
         if self.path is None or (not self.changed and self.current.keys() == self.previous.keys()):
             return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            partial = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-            partial.write_bytes(marshal.dumps((self.stamp, self.current)))
-            os.replace(partial, self.path)
-        except OSError:
-            pass
+        _write(self.path, self.stamp, self.current)
+
+
+def _write(path: Path, stamp: str, entries: dict[Any, Any]) -> None:
+    """Replace ``path`` with (stamp, entries) in one step; a read-only disk is not an error."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        partial.write_bytes(marshal.dumps((stamp, entries)))
+        os.replace(partial, path)
+    except OSError:
+        pass
 
 
 # A file changed within this long of the run that checked it may change again without
@@ -158,10 +163,4 @@ class FileIndex:
         """Write this run's entries, dropping files that are gone; a read-only disk is not an error."""
         if self.path is None or (not self.changed and self.current.keys() == self.previous.keys()):
             return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            partial = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-            partial.write_bytes(marshal.dumps((self.stamp, self.current)))
-            os.replace(partial, self.path)
-        except OSError:
-            pass
+        _write(self.path, self.stamp, self.current)

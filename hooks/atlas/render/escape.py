@@ -11,6 +11,8 @@ import html
 import json
 import re
 
+from typing import Callable
+
 from markupsafe import Markup
 
 _PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
@@ -112,6 +114,13 @@ def front_matter(data: dict[str, object]) -> str:
     return "---\n" + _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text) + "\n---\n\n"
 
 
+def _outside(elements: re.Pattern[str], html_text: str, change: Callable[[str], str]) -> str:
+    """``html_text`` with ``change`` applied to the text between matches of ``elements``, whose matches are kept as they are."""
+    parts = elements.split(html_text)
+    # split() yields text, then each match as (element, tag name): keep elements, drop names.
+    return "".join(change(part) if index % 3 == 0 else part for index, part in enumerate(parts) if index % 3 != 2)
+
+
 def narrow(html_text: str) -> str:
     """``html_text`` with every character above U+00FF written as a character reference, except in <script> and <style>.
 
@@ -121,16 +130,7 @@ def narrow(html_text: str) -> str:
     """
     if html_text.isascii():
         return html_text
-    parts = _RAW_TEXT.split(html_text)
-    # split() yields text, then each match as (element, tag name): keep elements as they are.
-    out = []
-    for index, part in enumerate(parts):
-        kind = index % 3
-        if kind == 0:
-            out.append(_WIDE.sub(lambda m: f"&#x{ord(m.group(0)):x};", part))
-        elif kind == 1:
-            out.append(part)
-    return "".join(out)
+    return _outside(_RAW_TEXT, html_text, lambda text: _WIDE.sub(lambda m: f"&#x{ord(m.group(0)):x};", text))
 
 
 def strip_indentation(html_text: str) -> str:
@@ -140,7 +140,4 @@ def strip_indentation(html_text: str) -> str:
     break and indentation as one space either way. Material's templates indent every
     page by about 6.5 KB.
     """
-    parts = _VERBATIM.split(html_text)
-    # split() yields text, then each match as (element, tag name): keep elements as they are.
-    return "".join(_INDENTATION.sub("\n", part) if index % 3 == 0 else part for index, part in enumerate(parts) if index % 3 != 2)
-
+    return _outside(_VERBATIM, html_text, lambda text: _INDENTATION.sub("\n", text))
