@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install serve build validate test bench clean
+.PHONY: install serve preview build validate test bench clean
 
 $(VENV)/.installed: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.x")'
@@ -19,6 +19,12 @@ install: $(VENV)/.installed  ## create .venv with the pinned packages
 # every internal link (ATLAS_LINK_CHECK, off by default because it is slow).
 serve: install  ## serve the site at http://127.0.0.1:8000 (redirects to /atlas/), rebuilding on changes
 	$(BIN)/mkdocs serve --no-strict --dev-addr 127.0.0.1:8000
+
+# A contributor's preview of one entry: its page, its lineage neighbours, its organizations
+# and techniques, and the home page, rebuilt in a few seconds after each save at any catalog size.
+preview: install  ## serve only the pages MODEL=<id> appears on, rebuilding on changes
+	@test -n "$(MODEL)" || { echo "usage: make preview MODEL=<model id>" >&2; exit 2; }
+	ATLAS_PREVIEW="$(MODEL)" $(BIN)/mkdocs serve --no-strict --dev-addr 127.0.0.1:8000
 
 build: install  ## build the site with --strict and the link check into a temporary directory, then swap it in as site/
 	$(BIN)/python scripts/build.py

@@ -204,7 +204,7 @@ def write_baseline(repo: Path, target: Path) -> int:
     """The Atlas's pages as static Markdown, with directives already expanded; returns the page count."""
     from atlas.render.directives import expand
     from atlas.site import generated_pages
-    from atlas.validate import load_catalog
+    from atlas.pipeline import load_catalog
 
     catalog, problems = load_catalog(repo)
     if catalog is None:

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "hooks"))
 
 from atlas import arxiv, scaffold  # noqa: E402
-from atlas.bibliography import parse_bibliography  # noqa: E402
+from atlas.bibliography import read_bibliography  # noqa: E402
 
 ARXIV_TIMEOUT = 10.0  # seconds; past that the scaffold writes a stub instead of waiting
 USER_AGENT = "mm-llm-atlas-new-model/1 (+https://github.com/mm-llm-atlas/atlas)"
@@ -116,7 +116,7 @@ def _same_paper(eprint: str, arxiv_id: str) -> bool:
 
 def _bibtex(arxiv_id: str, model_id: str, bib_path: Path, offline: bool) -> tuple[str, str | None, list[str]]:
     """(key, entry to append or None to reuse an existing one, notes for the contributor)."""
-    references, _ = parse_bibliography(bib_path.read_bytes() if bib_path.exists() else b"", "catalog/references.bib")
+    references, _ = read_bibliography(bib_path.read_bytes() if bib_path.exists() else b"", "catalog/references.bib")
     for key, reference in references.items():
         if _same_paper(reference.get("eprint"), arxiv_id):
             notes = [f"catalog/references.bib already has arXiv:{arxiv_id} as {key}; the new entry cites it"]

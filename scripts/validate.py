@@ -19,7 +19,7 @@ from typing import Sequence
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "hooks"))
 
-from atlas.validate import load_catalog  # noqa: E402
+from atlas.pipeline import load_catalog  # noqa: E402
 
 
 def github_annotation(problem) -> str:

@@ -8,7 +8,7 @@ import pytest
 
 from atlas.glossary import abbreviations
 from atlas.render.directives import DIRECTIVE_RE, expand
-from atlas.validate import load_catalog
+from atlas.pipeline import load_catalog
 from conftest import ROOT
 
 ARTICLES = ("history", "tuning", "ethics", "open-vs-proprietary")

@@ -10,7 +10,7 @@ import pytest
 
 import bench
 from atlas.render.directives import build_filter
-from atlas.validate import load_catalog
+from atlas.pipeline import load_catalog
 from conftest import ROOT
 from synthetic_catalog import demands, write_repository
 

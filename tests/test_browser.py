@@ -18,7 +18,7 @@ import pytest
 
 from atlas.render.charts import chart_mark_count, licence_families, openness_by_org_type, weights_by_year
 from atlas.render.lineage import edges
-from atlas.validate import load_catalog
+from atlas.pipeline import load_catalog
 from conftest import ROOT, run_mkdocs
 from synthetic_catalog import write_repository
 
@@ -130,11 +130,14 @@ def search(watched: Watched, base_url: str, query: str) -> list[str]:
     page.locator("input.md-search__input").press_sequentially(query, delay=60)
     page.wait_for_selector(".md-search-result__item", timeout=15_000)
     # The worker answers each keystroke; wait until the list stops changing.
+    # On a loaded machine the last keystroke's answer can take a while: the list must hold still for a second.
     previous: list[str] = []
-    for _ in range(40):
+    still = 0
+    for _ in range(80):
         page.wait_for_timeout(250)
         current = [urlparse(href).path for href in page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.href)")]
-        if current and current == previous:
+        still = still + 1 if current and current == previous else 0
+        if still >= 4:
             return current
         previous = current
     return previous

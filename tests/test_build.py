@@ -10,7 +10,7 @@ from urllib.parse import urljoin, urlparse
 import pytest
 from bs4 import BeautifulSoup
 
-from atlas.validate import load_catalog
+from atlas.pipeline import load_catalog
 from conftest import INVALID, ROOT, VALID, overlay_case, run_mkdocs
 
 pytestmark = pytest.mark.build

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from atlas.validate import load_catalog
+from atlas.pipeline import load_catalog
 from conftest import ROOT
 
 CITE_RE = re.compile(r"\[@([A-Za-z][A-Za-z0-9_:-]*)")

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from atlas.bibliography import parse_bibliography
+from atlas.bibliography import read_bibliography
 from conftest import ROOT
 
 # Keys of the Citation File Format 1.2.0 (top level, and of a reference that this file uses).
@@ -52,7 +52,7 @@ def test_citation_version_is_the_project_version(cff: dict) -> None:
 
 
 def test_the_review_reference_matches_the_bibliography(cff: dict) -> None:
-    references, problems = parse_bibliography((ROOT / "catalog" / "references.bib").read_bytes(), "catalog/references.bib")
+    references, problems = read_bibliography((ROOT / "catalog" / "references.bib").read_bytes(), "catalog/references.bib")
     assert problems == []
     review = references["carolan2024review"]
     [cited] = cff["references"]

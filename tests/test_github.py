@@ -15,7 +15,7 @@ import yaml
 
 from atlas.render.model_page import ISSUES_URL, report_url
 from atlas.schema import schema
-from atlas.validate import load_catalog
+from atlas.pipeline import load_catalog
 from changed_files import changed_models
 from conftest import ROOT, VALID
 

@@ -29,7 +29,7 @@ from atlas.render.escape import UnsafeValue, script_json
 from atlas.render.exports import models_csv, models_json
 from atlas.render.index_pages import models_index, organization_page, organizations_index, technique_page, techniques_index
 from atlas.render.model_page import cite_entry, model_page
-from atlas.validate import load_catalog
+from atlas.pipeline import load_catalog
 from conftest import FIXTURES, ROOT, SECRET, VALID, site_config
 
 PAYLOADS = [line for line in (FIXTURES / "xss_payloads.txt").read_text(encoding="utf-8").splitlines() if line]

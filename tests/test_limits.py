@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from atlas.bibliography import BIB_MAX_BYTES, MAX_AUTHORS
+from atlas.bibliography import MAX_AUTHORS
+from atlas.bibliography import MAX_BYTES as BIB_MAX_BYTES
 from atlas.load import MAX_BYTES
 from conftest import INVALID, ROOT, VALID, overlay_case
 

@@ -1,11 +1,11 @@
 """The safe YAML loader: values, line numbers and refusals."""
 from __future__ import annotations
 
-from atlas.load import MAX_BYTES, decode, parse_yaml
+from atlas.load import MAX_BYTES, decode, read_yaml
 
 
 def test_values_and_lines() -> None:
-    document, problems = parse_yaml("name: X\nreleased: 2023-04-05\nyear: 2023\nflop: 3.14e23\ncountry: NO\nlist:\n  - a\n  - b\n", "m.yaml")
+    document, problems = read_yaml("name: X\nreleased: 2023-04-05\nyear: 2023\nflop: 3.14e23\ncountry: NO\nlist:\n  - a\n  - b\n", "m.yaml")
     assert problems == []
     assert document.data == {"name": "X", "released": "2023-04-05", "year": 2023, "flop": 3.14e23, "country": "NO", "list": ["a", "b"]}
     assert document.lines[("released",)] == 2
@@ -15,20 +15,20 @@ def test_values_and_lines() -> None:
 
 
 def test_duplicate_key_names_both_lines() -> None:
-    document, problems = parse_yaml("a: 1\nb: 2\na: 3\n", "m.yaml")
+    document, problems = read_yaml("a: 1\nb: 2\na: 3\n", "m.yaml")
     assert document is None
     assert [str(p) for p in problems] == ["m.yaml:3: a: duplicate key (first defined on line 1)"]
 
 
 def test_alias_bomb_is_refused_quickly() -> None:
     bomb = "a: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(f"{n}: &{n} [{','.join(['*' + p] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi"))
-    document, problems = parse_yaml(bomb, "bomb.yaml")
+    document, problems = read_yaml(bomb, "bomb.yaml")
     assert document is None
     assert [str(p) for p in problems] == ["bomb.yaml:1: a: anchors and aliases (&name, *name) are not allowed; write the value out in full"]
 
 
 def test_python_tag_is_never_constructed() -> None:
-    document, problems = parse_yaml('a: !!python/object/apply:os.system ["echo pwned"]\n', "t.yaml")
+    document, problems = read_yaml('a: !!python/object/apply:os.system ["echo pwned"]\n', "t.yaml")
     assert document is None
     assert [str(p) for p in problems] == ["t.yaml:1: a: the YAML tag !!python/object/apply:os.system is not allowed; write a plain value"]
 
@@ -43,15 +43,15 @@ def test_decode_refusals() -> None:
 
 def test_deep_nesting_is_refused_before_composing() -> None:
     # libyaml composes nodes recursively in C; 30,000 levels used to crash the process.
-    document, problems = parse_yaml("a: " + "[" * 200_000 + "]" * 200_000 + "\n", "deep.yaml")
+    document, problems = read_yaml("a: " + "[" * 200_000 + "]" * 200_000 + "\n", "deep.yaml")
     assert document is None
     assert [str(p) for p in problems] == ["deep.yaml:1: a" + "[0]" * 20 + ": nesting is deeper than 20 levels"]
 
 
 def test_numbers_are_exact_and_finite() -> None:
-    document, problems = parse_yaml("a: 9007199254740992\nb: 1e300\n", "n.yaml")
+    document, problems = read_yaml("a: 9007199254740992\nb: 1e300\n", "n.yaml")
     assert problems == [] and document.data == {"a": 2**53, "b": 1e300}
-    _, problems = parse_yaml("a: 9007199254740993\nb: 1e309\nc: !!float nan\nd: !!int x\n", "n.yaml")
+    _, problems = read_yaml("a: 9007199254740993\nb: 1e309\nc: !!float nan\nd: !!int x\n", "n.yaml")
     assert [str(p) for p in problems] == [
         "n.yaml:1: a: '9007199254740993' is too large; whole numbers must be at most 2^53 (9,007,199,254,740,992)",
         "n.yaml:2: b: '1e309' is not a finite number",
@@ -61,7 +61,7 @@ def test_numbers_are_exact_and_finite() -> None:
 
 
 def test_bibliography_limit_is_larger_and_named() -> None:
-    from atlas.load import BIB_MAX_BYTES
+    from atlas.bibliography import MAX_BYTES as BIB_MAX_BYTES
 
     assert BIB_MAX_BYTES == 32 * 1024 * 1024
     big = decode(b"%" * (BIB_MAX_BYTES + 1), "references.bib", BIB_MAX_BYTES)[1]

@@ -20,11 +20,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from atlas.load import parse_yaml
+from atlas.load import read_yaml
 from atlas.render.exports import models_csv, models_json
 from atlas.schema import field_name
 from atlas.site import generated_pages
-from atlas.validate import load_catalog
+from atlas.pipeline import load_catalog
 from conftest import VALID
 
 MODELS = ("base-llm", "demo-vlm", "vision-enc")
@@ -46,7 +46,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 ORIGINALS = {m: (VALID / "catalog" / "models" / f"{m}.yaml").read_text(encoding="utf-8") for m in MODELS}
-DATA = {m: parse_yaml(text, m)[0].data for m, text in ORIGINALS.items()}  # dates stay strings, as in the catalog
+DATA = {m: read_yaml(text, m)[0].data for m, text in ORIGINALS.items()}  # dates stay strings, as in the catalog
 
 
 def paths(value: Any, prefix: Path_ = ()) -> Iterator[Path_]:

@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 import new_model
 from atlas import arxiv
 from atlas.problems import Problem
-from atlas.validate import load_catalog
+from atlas.pipeline import load_catalog
 from conftest import FIXTURES, ROOT, VALID, run_mkdocs
 from validate import github_annotation
 

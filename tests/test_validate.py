@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from atlas.validate import load_catalog, name_key
+from atlas.pipeline import load_catalog
+from atlas.validate import name_key
 from conftest import INVALID, ROOT, VALID, overlay_case
 
 CASES = sorted(path.name for path in INVALID.iterdir() if path.is_dir())

@@ -1,18 +1,21 @@
-"""references.bib: parse it with pybtex, keep each key's line, and refuse unsafe fields.
+"""references.bib: read it with pybtex, keep each entry's line, and refuse unsafe fields.
 
-The file is untrusted like the model files. Besides the checks on each entry, the parser
+The file is untrusted like the model files. Besides the checks on each entry, the reader
 refuses @string and @preamble (a chain of @string macros expands exponentially, a
-"billion laughs" for BibTeX) and crossref (a crossref cycle never resolves), and it
-formats every entry the way mkdocs-bibtex will, so an entry that cannot be shown fails
-validation instead of the build.
+"billion laughs" for BibTeX) and crossref (a crossref cycle never resolves), and it checks
+that every entry can be formatted the way the reference lists show it, so an entry that
+cannot be shown fails validation instead of the build.
+
+pybtex is the one reader. Entries are found where pybtex finds them: at every ``@`` outside
+braces, wherever it stands on its line. The formatted text of an entry, which costs a few
+milliseconds of pybtex per entry, is memoized behind ``formatted_text``.
 """
 from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any, MutableMapping
 
 import pybtex.errors
 from pybtex.backends.markdown import Backend as MarkdownBackend
@@ -21,13 +24,23 @@ from pybtex.database.input.bibtex import LowLevelParser, Parser
 from pybtex.scanner import PybtexError, PybtexSyntaxError
 from pybtex.style.formatting.plain import Style as PlainStyle
 
-from atlas.cache import digest
-from atlas.load import BIB_MAX_BYTES, MAX_BYTES, decode
+from atlas.load import decode
 from atlas.placeholder import MESSAGE as PLACEHOLDER_MESSAGE
 from atlas.placeholder import is_placeholder
 from atlas.problems import Problem
+from atlas.records import Reference
 
-_ENTRY_RE = re.compile(r"^[ \t]*@[ \t]*([A-Za-z]+)[ \t]*[{(][ \t]*([^,\s]*)", re.MULTILINE)
+# references.bib holds one or more entries per model, so it grows with the catalog.
+MAX_BYTES = 32 * 1024 * 1024
+# pybtex needs about 25 us per name; a file of mostly names is refused before it is parsed.
+# A catalog of 10,000 models cites about 30,000 authors.
+MAX_AUTHORS = 200_000
+REQUIRED_FIELDS = ("title", "year")
+REFUSED_FIELDS = {"crossref": "crossref is not supported; copy the fields you need into this entry"}
+
+# Where pybtex starts a command: an @ outside braces, then its name, then { or (.
+_HEAD = re.compile(r"@[ \t]*([A-Za-z]+)[ \t]*[{(][ \t]*([^,\s]*)")
+_BRACE_OR_AT = re.compile(r"\\[{}]|[{}@]")
 _KEY_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_:-]*$")
 # mkdocs-bibtex writes URLs into Markdown links, where ] ( ) quotes or spaces could end the
 # link early and start another one; balanced parentheses are safe.
@@ -35,41 +48,8 @@ _URL_RE = re.compile(r"^https?://[A-Za-z0-9\-._~:/?#@!$&*+,;=%()]+$")
 _DOI_RE = re.compile(r"^10\.\d{4,9}/[A-Za-z0-9\-._;:/()]+$")
 _ARXIV_RE = re.compile(r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$")
 _UNSAFE = re.compile(r"[<>]")
-REQUIRED_FIELDS = ("title", "year")
-# Formatting an author costs about 0.1 ms; past this many in all, entries are not test-formatted.
-# A catalog of 10,000 models cites about 30,000 authors.
-MAX_AUTHORS = 200_000
-REFUSED_FIELDS = {"crossref": "crossref is not supported; copy the fields you need into this entry"}
-
-
-@dataclass(frozen=True)
-class Reference:
-    """One BibTeX entry: its key, type, line and fields as plain strings."""
-
-    key: str
-    type: str
-    line: int
-    fields: tuple[tuple[str, str], ...]
-    authors: tuple[str, ...]
-    source: str
-
-    def get(self, name: str, default: str = "") -> str:
-        """The value of field ``name`` (case-insensitive), or ``default``."""
-        for field, value in self.fields:
-            if field.lower() == name.lower():
-                return value
-        return default
-
-    @property
-    def url(self) -> str:
-        """Best link to the work: its URL, else its DOI or arXiv page."""
-        if self.get("url"):
-            return self.get("url")
-        if self.get("doi"):
-            return f"https://doi.org/{self.get('doi')}"
-        if self.get("eprint") and self.get("archiveprefix").lower() == "arxiv":
-            return f"https://arxiv.org/abs/{self.get('eprint')}"
-        return ""
+# Text that LaTeX, BibTeX and Markdown all read as itself: no braces, backslash, math, comment, tie.
+_PLAIN = re.compile(r"[A-Za-z0-9 .,:;/()?!+=*'-]*")
 
 
 class _LowLevel(LowLevelParser):
@@ -135,21 +115,95 @@ def _style() -> PlainStyle:
     return PlainStyle()  # building one looks up pybtex's plugins, about 30 ms
 
 
-def _format_problem(entry: Any, formatted: dict[str, tuple[Any, str]]) -> str | None:
-    """Why mkdocs-bibtex could not format ``entry`` for a reference list, or None.
-
-    The text it would show is kept in ``formatted`` (key -> (entry, Markdown)), so the
-    build need not format the entry a second time.
-    """
+def _format(entry: Any) -> str:
+    """The Markdown of pybtex's plain style for ``entry``, as the reference lists show it; raises what pybtex raises."""
     style = _style()
     if not hasattr(style, f"get_{entry.type.lower()}_template"):
         supported = sorted(name[4:-9] for name in dir(style) if name.startswith("get_") and name.endswith("_template"))
-        return f"entry type @{entry.type} is not supported; use one of: {', '.join(supported)}"
+        raise ValueError(f"entry type @{entry.type} is not supported; use one of: {', '.join(supported)}")
+    return style.format_entry("", entry).text.render(MarkdownBackend())
+
+
+def _format_problem(entry: Any) -> str | None:
+    """Why ``entry`` cannot be formatted for a reference list, or None."""
     try:
-        formatted[entry.key] = (entry, style.format_entry("", entry).text.render(MarkdownBackend()))
+        _format(entry)
     except (PybtexError, KeyError, ValueError, IndexError, RecursionError) as exc:
         return str(exc).split(": ", 1)[-1] if isinstance(exc, PybtexSyntaxError) else str(exc) or type(exc).__name__
     return None
+
+
+# Shapes (type, fields, names per role) of plain entries that pybtex formatted without error:
+# for text of plain characters only, formatting can fail only on the type and which fields
+# are there, so an entry of a shape already formatted answers for the others.
+_FORMATS_WELL: set[tuple[Any, ...]] = set()
+
+
+def _formats(entry: Any, fields: tuple[tuple[str, str], ...]) -> str | None:
+    """Why ``entry`` cannot be shown in a reference list, or None; one entry per plain shape is formatted."""
+    persons = entry.persons
+    plain = all(_PLAIN.fullmatch(value) for _, value in fields) and all(_PLAIN.fullmatch(str(p)) for people in persons.values() for p in people)
+    shape = (entry.type.lower(), tuple(sorted((name, bool(value)) for name, value in fields)), tuple(sorted((role, len(people)) for role, people in persons.items()))) if plain else None
+    if shape is not None and shape in _FORMATS_WELL:
+        return None
+    why = _format_problem(entry)
+    if why is None and shape is not None:
+        _FORMATS_WELL.add(shape)
+    return why
+
+
+def formatted_text(reference: Reference, memo: MutableMapping[str, str] | None = None) -> str:
+    """The reference-list text of ``reference`` (pybtex's plain style as Markdown, on one line).
+
+    ``memo`` (text by entry source) spares the few milliseconds pybtex takes per entry;
+    the build keeps it in the cache, so an unchanged entry is formatted once.
+    """
+    known = memo.get(reference.source) if memo is not None else None
+    if known is not None:
+        return known
+    data = Parser(wanted_entries=None).parse_string(reference.source)
+    text = _format(next(iter(data.entries.values())))
+    if memo is not None:
+        memo[reference.source] = text
+    return text
+
+
+def _starts(text: str) -> list[tuple[int, int, str, str]]:
+    """(offset, line, type, key) of each command, where pybtex starts one: at an @ outside braces."""
+    found = []
+    depth = 0
+    line, counted = 1, 0
+    for match in _BRACE_OR_AT.finditer(text):
+        token = match.group()
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth = max(depth - 1, 0)
+        elif token == "@":
+            # pybtex starts a command at an @ outside braces; one that begins a line starts
+            # an entry for a reader too, so an unclosed brace before it stays in its own entry.
+            at_line_start = not text[text.rfind("\n", 0, match.start()) + 1: match.start()].strip()
+            head = _HEAD.match(text, match.start()) if depth == 0 or at_line_start else None
+            if head is not None:
+                depth = 0
+                line += text.count("\n", counted, match.start())
+                counted = match.start()
+                found.append((match.start(), line, head.group(1), head.group(2)))
+    return found
+
+
+_BRACE = re.compile(r"\\[{}]|[{}]")
+
+
+def _closes_once(text: str, start: int, end: int) -> bool:
+    """True if the braces of the entry at text[start:end] open once and close only at its last brace (the common case)."""
+    depth = 0
+    tokens = [t for t in _BRACE.findall(text, start, end) if len(t) == 1]
+    for index, token in enumerate(tokens):
+        depth += 1 if token == "{" else -1
+        if depth <= 0 and index != len(tokens) - 1:
+            return False
+    return depth == 0
 
 
 def _brace_problem(text: str) -> tuple[int, str] | None:
@@ -174,214 +228,80 @@ def _brace_problem(text: str) -> tuple[int, str] | None:
     return None
 
 
-def _entry_problems(
-    path: str, key: str, kind: str, line: int, fields: tuple[tuple[str, str], ...], authors: tuple[str, ...], persons: int,
-    authors_seen: int, entry: Callable[[], Any], formatted: dict[str, tuple[Any, str]], roles: tuple[tuple[str, int], ...] | None = None,
-) -> tuple[list[Problem], int]:
-    """The problems of one parsed entry, and the count of names read so far including its own.
-
-    ``entry`` gives the pybtex Entry to test-format; its Markdown goes into ``formatted``
-    (see ``_format_problem``). ``roles`` (names per role) is given only
-    when every value is plain text (``_PLAIN``): then formatting cannot fail on a value, only
-    on the type and which fields are there, so an entry of the same shape that formatted
-    well answers for it.
-    """
-    values = dict(fields)
-    entry_problems = []
-    reference = Reference(key, kind, line, fields, authors, "")
-    pending = {name for name, value in fields + tuple(("author", a) for a in authors) if is_placeholder(value)}
+def _entry_problems(path: str, reference: Reference, entry: Any) -> list[Problem]:
+    """The problems of one parsed entry."""
+    key, line, values = reference.key, reference.line, dict(reference.fields)
+    everything = reference.fields + tuple(("author", a) for a in reference.authors)
+    problems = []
+    pending = {name for name, value in everything if is_placeholder(value)}
     for name in sorted(pending):
-        entry_problems.append(Problem(path, line, f"{key}.{name}", f"{PLACEHOLDER_MESSAGE}; fill it in from {reference.url or 'the source'}"))
-    for name, value in fields + tuple(("author", a) for a in authors):
+        problems.append(Problem(path, line, f"{key}.{name}", f"{PLACEHOLDER_MESSAGE}; fill it in from {reference.url or 'the source'}"))
+    for name, value in everything:
         if _UNSAFE.search(value):
-            entry_problems.append(Problem(path, line, f"{key}.{name}", "must not contain < or > (BibTeX text is shown on the site as Markdown)"))
+            problems.append(Problem(path, line, f"{key}.{name}", "must not contain < or > (BibTeX text is shown on the site as Markdown)"))
     for name, why in REFUSED_FIELDS.items():
         if name in values:
-            entry_problems.append(Problem(path, line, f"{key}.{name}", why))
+            problems.append(Problem(path, line, f"{key}.{name}", why))
     for name in REQUIRED_FIELDS:
         if name not in values:
-            entry_problems.append(Problem(path, line, f"{key}.{name}", "is required but missing"))
-    if not authors and not any(field in values for field in ("organization", "institution", "howpublished", "publisher", "editor")) and kind != "misc":
-        entry_problems.append(Problem(path, line, f"{key}.author", "is required but missing"))
+            problems.append(Problem(path, line, f"{key}.{name}", "is required but missing"))
+    if not reference.authors and not any(f in values for f in ("organization", "institution", "howpublished", "publisher", "editor")) and reference.type != "misc":
+        problems.append(Problem(path, line, f"{key}.author", "is required but missing"))
     url = values.get("url")
     if url is not None and not re.match(r"https?://", url):
-        entry_problems.append(Problem(path, line, f"{key}.url", f"must be an http:// or https:// URL (got {_show(url)})"))
+        problems.append(Problem(path, line, f"{key}.url", f"must be an http:// or https:// URL (got {_show(url)})"))
     elif url is not None and not (_URL_RE.match(url) and _balanced(url)):
-        entry_problems.append(Problem(path, line, f"{key}.url", f"must not contain spaces, quotes, [ ] or unbalanced parentheses; percent-encode them, e.g. %29 for ) (got {_show(url)})"))
+        problems.append(Problem(path, line, f"{key}.url", f"must not contain spaces, quotes, [ ] or unbalanced parentheses; percent-encode them, e.g. %29 for ) (got {_show(url)})"))
     doi = values.get("doi")
     if doi is not None and not (_DOI_RE.match(doi) and _balanced(doi)):
-        entry_problems.append(Problem(path, line, f"{key}.doi", f"must be a bare DOI such as 10.18653/v1/N19-1423, of letters, digits, - . _ ; : / and balanced ( ) (got {_show(doi)})"))
+        problems.append(Problem(path, line, f"{key}.doi", f"must be a bare DOI such as 10.18653/v1/N19-1423, of letters, digits, - . _ ; : / and balanced ( ) (got {_show(doi)})"))
     eprint = values.get("eprint")
     if eprint is not None and not _ARXIV_RE.match(eprint):
-        entry_problems.append(Problem(path, line, f"{key}.eprint", f"must be an arXiv id such as 2304.08485 (got {_show(eprint)})"))
+        problems.append(Problem(path, line, f"{key}.eprint", f"must be an arXiv id such as 2304.08485 (got {_show(eprint)})"))
     year = values.get("year", "")
     if year and "year" not in pending and not re.fullmatch(r"\d{4}", year):
-        entry_problems.append(Problem(path, line, f"{key}.year", f"must be a four-digit year (got {_show(year)})"))
-    authors_seen += persons
-    if authors_seen > MAX_AUTHORS:
-        if authors_seen - len(authors) <= MAX_AUTHORS:
-            entry_problems.append(Problem(path, line, f"{key}.author", f"brings the bibliography past {MAX_AUTHORS:,} authors in all; end long author lists with 'and others'"))
-    elif not entry_problems and not pending:
-        shape = (kind, tuple(sorted((name, bool(value)) for name, value in fields)), roles) if roles is not None else None
-        if shape is None or shape not in _FORMATS_WELL:
-            why = _format_problem(entry(), formatted)
-            if why:
-                entry_problems.append(Problem(path, line, key, f"cannot be formatted for the reference list: {why}"))
-            elif shape is not None:
-                _FORMATS_WELL.add(shape)
-    return entry_problems, authors_seen
+        problems.append(Problem(path, line, f"{key}.year", f"must be a four-digit year (got {_show(year)})"))
+    if not problems:
+        why = _formats(entry, reference.fields)
+        if why:
+            problems.append(Problem(path, line, key, f"cannot be formatted for the reference list: {why}"))
+    return problems
 
 
-# Shapes (type, fields, names per role) of plain entries that pybtex formatted without error.
-_FORMATS_WELL: set[tuple[Any, ...]] = set()
-# Text that LaTeX, BibTeX and Markdown all read as itself: no braces, backslash, math, comment, tie.
-_PLAIN = re.compile(r"[A-Za-z0-9 .,:;/()?!+=*'-]*")
-# An entry the fast path reads: braces around the entry and around each value, no nested
-# braces, no backslash, @, quote, # or % in a value, and nothing after the closing brace.
-_SIMPLE_HEAD = re.compile(r"@([A-Za-z]+)\{([A-Za-z][A-Za-z0-9_:-]*),")
-_SIMPLE_FIELD = re.compile(r"\s*([A-Za-z][A-Za-z0-9_-]*)\s*=\s*(?:\{([^{}\\@\"#%]*)\}|([0-9]+))\s*(,?)")
-_SIMPLE_END = re.compile(r"\s*\}\s*")
-_WHITESPACE = re.compile(r"\s+")
-
-
-def _simple_entry(text: str) -> tuple[str, str, list[tuple[str, str]]] | None:
-    """(type, key, [(field, value)]) of an entry in the simple form, values as pybtex reads them, else None."""
-    head = _SIMPLE_HEAD.match(text)
-    if head is None:
-        return None
-    position, fields, seen = head.end(), [], set()
-    while True:
-        field = _SIMPLE_FIELD.match(text, position)
-        if field is None:
-            break
-        name = field.group(1)
-        if name.lower() in seen:
-            return None  # pybtex reports a duplicate field
-        seen.add(name.lower())
-        value = field.group(2) if field.group(2) is not None else field.group(3)
-        fields.append((name, _WHITESPACE.sub(" ", value.strip())))
-        position = field.end()
-        if not field.group(4):
-            break
-    end = _SIMPLE_END.match(text, position)
-    if end is None or end.end() != len(text):
-        return None
-    return head.group(1), head.group(2), fields
-
-
-@lru_cache(maxsize=None)
-def _person(name: str) -> Any:
-    """pybtex's Person for ``name``, or None if pybtex reports a problem with it."""
-    from pybtex.database import Person
-
-    with pybtex.errors.capture() as captured:
-        person = Person(name)
-    return None if captured else person
-
-
-def _fast_entries(text: str, path: str, spans: dict[str, tuple[int, int]], starts: dict[str, list[tuple[int, str]]]) -> tuple[dict[str, Any], str]:
-    """The simple entries read without pybtex (by key: type, fields, persons), and the text with them blanked out.
-
-    Blanking keeps every line break, so pybtex reads the other entries at their own lines.
-    """
-    from pybtex.bibtex.utils import split_name_list
-
-    simple: dict[str, Any] = {}
-    pieces, previous = [], 0
-    for key, (start, end) in spans.items():
-        if len(starts.get(key.lower(), ())) != 1:
-            continue  # a duplicate key: pybtex decides which entry stays
-        parsed = _simple_entry(text[start:end])
-        if parsed is None or parsed[1] != key:
-            continue
-        kind, _, raw_fields = parsed
-        fields, persons = [], {}
-        for name, value in raw_fields:
-            if name.lower() in ("author", "editor"):
-                persons[name.lower()] = tuple(_person(part) for part in split_name_list(value))
-            else:
-                fields.append((name, value))
-        if any(person is None for people in persons.values() for person in people):
-            continue
-        simple[key] = (kind, fields, persons, all(_PLAIN.fullmatch(v) for _, v in raw_fields))
-        pieces += [text[previous:start], "\n" * text.count("\n", start, end)]
-        previous = end
-    pieces.append(text[previous:])
-    return simple, "".join(pieces)
-
-
-# The last clean pybtex parse, keyed by the file's hash, and the Markdown each entry was
-# formatted to while checking it: the build hands both to mkdocs-bibtex instead of letting
-# the plugin parse the same file again and format every entry again (seconds at 10,000).
-_LAST_PARSE: dict[bytes, Any] = {}
-_LAST_FORMATTED: dict[str, tuple[Any, str]] = {}
-
-
-def last_parse(raw: bytes) -> Any:
-    """pybtex's BibliographyData for ``raw`` if parse_bibliography parsed it without errors, else None."""
-    return _LAST_PARSE.get(digest(raw))
-
-
-def formatted_text(entry: Any) -> str | None:
-    """The Markdown of pybtex's plain style for ``entry``, if the last clean parse produced this very entry and formatted it."""
-    known = _LAST_FORMATTED.get(getattr(entry, "key", None))
-    return known[1] if known is not None and known[0] is entry else None
-
-
-def parse_bibliography(raw: bytes, path: str, fast: bool = False) -> tuple[dict[str, Reference], list[Problem]]:
-    """All entries of a .bib file by key, and every problem found in it.
-
-    With ``fast``, entries in the simple form (``_simple_entry``) are read without pybtex's
-    parser and only the others go through it; the result is the same, but ``last_parse``
-    then has nothing for the build to reuse. Should pybtex report any error, the whole
-    file is parsed again the ordinary way, since its error recovery spans entries.
-    """
-    text, problems = decode(raw, path, BIB_MAX_BYTES)
+def read_bibliography(raw: bytes, path: str) -> tuple[dict[str, Reference], list[Problem]]:
+    """All entries of a .bib file by key, in file order, and every problem found in it."""
+    text, problems = decode(raw, path, MAX_BYTES)
     if text is None:
         return {}, problems
-    starts: dict[str, list[tuple[int, str]]] = {}
+    commands = _starts(text)
+    first: dict[str, tuple[int, str]] = {}
     spans: dict[str, tuple[int, int]] = {}
-    matches = list(_ENTRY_RE.finditer(text))
-    line, previous = 1, 0
-    for index, match in enumerate(matches):
-        line += text.count("\n", previous, match.start())
-        previous = match.start()
-        if match.group(1).lower() in ("comment", "preamble", "string"):
+    for index, (offset, line, kind, key) in enumerate(commands):
+        if kind.lower() in ("comment", "preamble", "string"):
             continue
-        key = match.group(2)
         if not key:
-            problems.append(Problem(path, line, "(key)", f"the @{match.group(1)} entry has no key; write one after the brace, e.g. @article{{doe2020base,"))
+            problems.append(Problem(path, line, "(key)", f"the @{kind} entry has no key; write one after the brace, e.g. @article{{doe2020base,"))
         elif not _KEY_RE.match(key):
             problems.append(Problem(path, line, key, "BibTeX key must start with a letter and use only letters, digits, _ : -"))
         # BibTeX and mkdocs-bibtex ignore case in keys, so Doe2020 and doe2020 are the same key.
-        starts.setdefault(key.lower(), []).append((line, key))
-        end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
-        spans.setdefault(key, (match.start(), end))
-    for entries in starts.values():
-        first_line, first_key = entries[0]
-        for line, key in entries[1:]:
+        if key.lower() in first:
+            first_line, first_key = first[key.lower()]
             also = "" if key == first_key else f" as {first_key!r}; keys ignore case"
             problems.append(Problem(path, line, key, f"duplicate BibTeX key (first defined on line {first_line}{also})"))
+        else:
+            first[key.lower()] = (line, key)
+            end = commands[index + 1][0] if index + 1 < len(commands) else len(text)
+            spans[key] = (offset, end)
     # An unclosed brace swallows the entries after it, so pybtex's own errors would point
     # far from the cause; report the entry and line instead, and stop there.
-    # pybtex needs about 25 us per name; refuse a file of mostly names before parsing it.
-    separators = list(itertools.islice(re.finditer(r"\sand\s", text, re.IGNORECASE), MAX_AUTHORS + 1))
-    # Below this many names in all, no entry is past the limit, so entries can be read in any order.
-    if fast and len(separators) + 2 * len(spans) <= MAX_AUTHORS:
-        simple, rest = _fast_entries(text, path, spans, starts)
-    else:
-        simple, rest = {}, text
     braces = []
     for key, (start, end) in spans.items():
-        if key in simple:
-            continue  # balanced by its form
-        found = _brace_problem(text[start:end])
+        found = None if _closes_once(text, start, end) else _brace_problem(text[start:end])
         if found:
-            offset, message = found
-            braces.append(Problem(path, text.count("\n", 0, start) + 1 + offset, key, message))
+            braces.append(Problem(path, first[key.lower()][0] + found[0], key, found[1]))
     if braces:
         return {}, problems + braces
-
+    separators = list(itertools.islice(re.finditer(r"\sand\s", text, re.IGNORECASE), MAX_AUTHORS + 1))
     if len(separators) > MAX_AUTHORS:
         line = text.count("\n", 0, separators[-1].start()) + 1
         return {}, problems + [Problem(path, line, "bibtex", f"joins more than {MAX_AUTHORS:,} names with 'and' by this line; end long author lists with 'and others'")]
@@ -389,68 +309,42 @@ def parse_bibliography(raw: bytes, path: str, fast: bool = False) -> tuple[dict[
     parser = _Parser()
     with pybtex.errors.capture() as captured:
         try:
-            data = parser.parse_string(rest)
+            data = parser.parse_string(text)
         except (PybtexSyntaxError, BibliographyDataError) as exc:
             captured.append(exc)
             data = BibliographyData()
-    if simple and (captured or parser.refused or parser.undefined):
-        return parse_bibliography(raw, path)
     for line, command in parser.refused:
         problems.append(Problem(path, line, "bibtex", f"{command} is not allowed; write the text out in each entry"))
-    for line, key, field, name in parser.undefined:
-        where = f"{key}.{field.lower()}" if key and field else "bibtex"
-        problems.append(Problem(path, line, where, f"{name!r} is not text in braces nor a month such as jan; write the value in braces, e.g. {{...}}"))
+    for line, key, name, macro in parser.undefined:
+        where = f"{key}.{name.lower()}" if key and name else "bibtex"
+        problems.append(Problem(path, line, where, f"{macro!r} is not text in braces nor a month such as jan; write the value in braces, e.g. {{...}}"))
     # An entry with a syntax error is only partly read: report the error, not its missing fields.
-    entry_lines = sorted(line for entries in starts.values() for line, _ in entries)
+    entry_lines = sorted(line for line, _ in first.values())
     broken: set[int] = set()
     for error in captured:
         if isinstance(error, BibliographyDataError) and "repeated" in str(error):
-            continue
+            continue  # reported above, with both lines
         line = getattr(error, "lineno", None) or 1
         message = str(error).split(": ", 1)[-1] if isinstance(error, PybtexSyntaxError) else str(error)
         problems.append(Problem(path, line, "bibtex", f"syntax error: {message}"))
         broken.add(max((start for start in entry_lines if start <= line), default=0))
 
-    formatted: dict[str, tuple[Any, str]] = {}
-    if not captured and not fast:
-        _LAST_PARSE.clear()
-        _LAST_PARSE[digest(raw)] = data
-        _LAST_FORMATTED.clear()
-        formatted = _LAST_FORMATTED  # filled below, for the build to hand to mkdocs-bibtex
     references: dict[str, Reference] = {}
-    authors_seen = 0
-    for key, (kind, fields, persons, plain) in simple.items():  # within the limit, so the order of entries does not matter
-        line = starts[key.lower()][0][0]
-        named = tuple(str(person) for person in persons.get("author", ()))
-        low_fields = tuple((name.lower(), value) for name, value in fields)
-        roles = tuple(sorted((role, len(people)) for role, people in persons.items())) if plain and all(_PLAIN.fullmatch(str(p)) for people in persons.values() for p in people) else None
-
-        def entry(key: str = key, kind: str = kind, fields: list = fields, persons: dict = persons) -> Any:
-            from pybtex.database import Entry
-
-            made = Entry(kind, fields=fields, persons={role: list(people) for role, people in persons.items()})
-            made.key = key  # as BibliographyData.add_entry sets it; pybtex's messages name it
-            return made
-
-        entry_problems, authors_seen = _entry_problems(path, key, kind.lower(), line, low_fields, named, sum(len(p) for p in persons.values()), authors_seen, entry, formatted, roles)
-        problems += entry_problems
-        references[key] = Reference(key, kind.lower(), line, low_fields, named, text[slice(*spans[key])].strip())
     for key, entry in data.entries.items():
-        if key.lower() not in starts and key.startswith("unnamed-"):
+        if key.lower() not in first and key.startswith("unnamed-"):
             continue  # pybtex's name for an entry without a key, already reported
-        line = starts.get(key.lower(), [(1, key)])[0][0]
+        line = first.get(key.lower(), (1, key))[0]
         if line in broken:
             continue
-        fields = tuple((name.lower(), str(value)) for name, value in entry.fields.items())
-        authors = tuple(str(person) for person in entry.persons.get("author", []))
-        persons = len(entry.persons.get("author", [])) + len(entry.persons.get("editor", []))
-        entry_problems, authors_seen = _entry_problems(path, key, entry.type.lower(), line, fields, authors, persons, authors_seen, lambda entry=entry: entry, formatted)
-        problems += entry_problems
-        references[key] = Reference(key, entry.type.lower(), line, fields, authors, text[slice(*spans.get(key, (0, 0)))].strip())
-    if simple:  # in the order of the file, as pybtex gives them
-        order = {key: index for index, key in enumerate(spans)}
-        references = dict(sorted(references.items(), key=lambda item: order.get(item[0], len(order))))
+        span = spans.get(first.get(key.lower(), (1, key))[1], (0, 0))
+        reference = Reference(
+            key=key,
+            type=entry.type.lower(),
+            line=line,
+            fields=tuple((name.lower(), str(value)) for name, value in entry.fields.items()),
+            authors=tuple(str(person) for person in entry.persons.get("author", [])),
+            source=text[slice(*span)].strip(),
+        )
+        problems += _entry_problems(path, reference, entry)
+        references[key] = reference
     return references, problems
-
-
-__all__ = ["BIB_MAX_BYTES", "MAX_BYTES", "Reference", "parse_bibliography"]

@@ -1,14 +1,17 @@
-"""A cache of per-file check results, keyed by each file's content, kept in .cache/ between runs.
+"""One cache of whole results: each catalog file as read and checked, kept in .cache/ between runs.
 
-Parsing and schema-checking 10,000 model files takes seconds; most runs change one file
-or none. Each entry is keyed by the file's path and a hash of its bytes, and the whole
-cache by a stamp of the engine's code, the schemas, the Python version and the versions
-of the parsing libraries, so a change to any of them starts afresh. The stored values
-are plain data (marshal, which cannot run code on load); a damaged cache file is ignored.
+``scripts/validate.py`` and the build share it, so a file is parsed and checked once. An
+entry holds everything the pipeline made of a file (data, the line of every key, the
+problems, the schema verdict), keyed by the file's path and the hash of its bytes; the
+whole cache is keyed by a hash of every source file of the atlas package, the schemas,
+the Python version and the versions of the libraries that read the files, so a change to
+any rule starts afresh. A file whose size, times and inode are unchanged since a run that
+started well after its last change is trusted without being read again, as git trusts its
+index. The values are plain data (marshal, which cannot run code on load); a damaged cache
+file is ignored.
 
-``validate.py`` keeps a smaller index instead (``FileIndex``): per file, only what the
-cross-checks need, trusted while the file's size, times and inode are unchanged, so a run
-over 10,000 unchanged files reads none of them.
+``memo`` gives a table that is saved with the cache, for work the build can reuse, such as
+the formatted text of each reference.
 """
 from __future__ import annotations
 
@@ -17,18 +20,20 @@ import marshal
 import os
 import sys
 import time
+from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-FORMAT = 1
-CACHE_FILE = "atlas-validate.marshal"
-INDEX_FILE = "atlas-validate-index.marshal"
-# The files whose code decides what a check returns.
-ENGINE_FILES = ("bibliography.py", "cache.py", "load.py", "placeholder.py", "problems.py", "schema.py", "validate.py")
-LIBRARIES = ("fastjsonschema", "jsonschema", "pybtex", "PyYAML")
+FORMAT = 2
+CACHE_FILE = "atlas-cache.marshal"
+LIBRARIES = ("fastjsonschema", "jsonschema", "pybtex", "PyYAML", "Markdown", "Jinja2")
+PACKAGE = Path(__file__).resolve().parent
+# A file changed within this long of the run that checked it may change again without
+# moving its times on a coarse clock, so its entry is trusted only after a hash check.
+RACY_NS = 2_000_000_000
 
-Key = tuple[str, str, bytes]
+Stat = tuple[int, int, int, int]
 
 
 def digest(raw: bytes) -> bytes:
@@ -36,131 +41,93 @@ def digest(raw: bytes) -> bytes:
     return hashlib.blake2b(raw, digest_size=20).digest()
 
 
-def engine_stamp(schema_dir: Path) -> str:
-    """What every cached result depends on besides the file itself."""
-    stamp = hashlib.blake2b(digest_size=16)
-    stamp.update(f"{FORMAT} {sys.version}".encode())
-    package = Path(__file__).resolve().parent
-    for name in ENGINE_FILES:
-        stamp.update((package / name).read_bytes())
-    for path in sorted(schema_dir.glob("*.json")):
-        stamp.update(path.name.encode() + path.read_bytes())
-    for library in LIBRARIES:
-        try:
-            stamp.update(f"{library} {version(library)}".encode())
-        except PackageNotFoundError:
-            stamp.update(library.encode())
-    return stamp.hexdigest()
-
-
-class ResultCache:
-    """Results from the previous run, and those of this run to save for the next."""
-
-    def __init__(self, directory: Path | None, stamp: str) -> None:
-        self.path = directory / CACHE_FILE if directory is not None else None
-        self.stamp = stamp
-        self.previous: dict[Key, Any] = {}
-        self.current: dict[Key, Any] = {}
-        self.changed = False
-        if self.path is not None and self.path.is_file():
-            try:
-                saved_stamp, entries = marshal.loads(self.path.read_bytes())
-            except (EOFError, ValueError, TypeError, OSError):
-                return
-            if saved_stamp == stamp and isinstance(entries, dict):
-                self.previous = entries
-
-    def get(self, key: Key) -> Any:
-        """The stored result for ``key``, or None."""
-        value = self.previous.get(key)
-        if value is not None:
-            self.current[key] = value
-        return value
-
-    def put(self, key: Key, value: Any) -> None:
-        if self.path is None:  # nowhere to save it: keeping every file's data would only cost memory
-            return
-        self.current[key] = value
-        self.changed = True
-
-    def save(self) -> None:
-        """Write this run's results, dropping files that are gone; a read-only disk is not an error."""
-        if self.path is None or (not self.changed and self.current.keys() == self.previous.keys()):
-            return
-        _write(self.path, self.stamp, self.current)
-
-
-def _write(path: Path, stamp: str, entries: dict[Any, Any]) -> None:
-    """Replace ``path`` with (stamp, entries) in one step; a read-only disk is not an error."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        partial.write_bytes(marshal.dumps((stamp, entries)))
-        os.replace(partial, path)
-    except OSError:
-        pass
-
-
-# A file changed within this long of the run that checked it may change again without
-# moving its times on a coarse clock, so its entry is trusted only after a hash check.
-RACY_NS = 2_000_000_000
-Stat = tuple[int, int, int, int]
-
-
 def file_stat(result: os.stat_result) -> Stat:
-    """What the index compares: size, modification and change times, inode."""
+    """What the cache compares before it trusts a file unread: size, modification and change times, inode."""
     return (result.st_size, result.st_mtime_ns, result.st_ctime_ns, result.st_ino)
 
 
-class FileIndex:
-    """Each file's check result under its path, reused while its stat (else its hash) is unchanged.
+@lru_cache(maxsize=None)
+def stamp(schema_dir: Path) -> str:
+    """What every cached result depends on besides its file: the whole atlas package, the schemas, the readers."""
+    hashed = hashlib.blake2b(digest_size=16)
+    hashed.update(f"{FORMAT} {sys.version}".encode())
+    for path in sorted(p for p in PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        hashed.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
+    for path in sorted(schema_dir.glob("*.json")):
+        hashed.update(path.name.encode() + b"\0" + path.read_bytes())
+    for library in LIBRARIES:
+        try:
+            hashed.update(f"{library} {version(library)}".encode())
+        except PackageNotFoundError:
+            hashed.update(library.encode())
+    return hashed.hexdigest()
 
-    An entry is (kind, stat, hash, checked at, value). It is trusted on its stat alone only
-    when the file had last changed well before the run that checked it; otherwise the file
-    is read and its hash compared, and a different hash means a fresh check.
+
+class Cache:
+    """Results from the previous run, and those of this run to save for the next.
+
+    An entry is ``(stat, hash, checked at, value)`` under ``(kind, path)``; ``directory``
+    None keeps nothing (``--no-cache``).
     """
 
-    def __init__(self, directory: Path | None, stamp: str) -> None:
-        self.path = directory / INDEX_FILE if directory is not None else None
-        self.stamp = stamp
+    def __init__(self, directory: Path | None, key: str) -> None:
+        self.path = directory / CACHE_FILE if directory is not None else None
+        self.key = key
         self.started = time.time_ns()
-        self.previous: dict[str, tuple[str, Stat, bytes, int, Any]] = {}
-        self.current: dict[str, tuple[str, Stat, bytes, int, Any]] = {}
-        # Model files checked by another process during this run: path -> (stat, hash, value).
-        self.ready: dict[str, tuple[Stat, bytes, Any]] = {}
+        self.previous: dict[tuple[str, str], Any] = {}
+        self.current: dict[tuple[str, str], Any] = {}
+        self.memos: dict[str, dict[Any, Any]] = {}
         self.changed = False
+        self._memo_sizes: dict[str, int] = {}
         if self.path is not None and self.path.is_file():
             try:
-                saved_stamp, entries = marshal.loads(self.path.read_bytes())
+                saved_key, entries, memos = marshal.loads(self.path.read_bytes())
             except (EOFError, ValueError, TypeError, OSError):
                 return
-            if saved_stamp == stamp and isinstance(entries, dict):
-                self.previous = entries
+            if saved_key == key and isinstance(entries, dict) and isinstance(memos, dict):
+                self.previous, self.memos = entries, memos
+        self._memo_sizes = {name: len(table) for name, table in self.memos.items()}
 
-    def trusted(self, kind: str, display: str, stat: Stat) -> Any:
-        """The stored value if the file's stat is unchanged and was not racy, else None."""
-        entry = self.previous.get(display)
-        if entry is None or entry[0] != kind or tuple(entry[1]) != stat or max(stat[1], stat[2]) >= entry[3] - RACY_NS:
+    def trusted(self, kind: str, path: str, status: Stat) -> Any:
+        """The stored value if the file's stat is unchanged and it had settled before it was checked, else None."""
+        entry = self.previous.get((kind, path))
+        if entry is None or tuple(entry[0]) != status or max(status[1], status[2]) >= entry[2] - RACY_NS:
             return None
-        self.current[display] = entry
-        return entry[4]
+        self.current[(kind, path)] = entry
+        return entry[3]
 
-    def matching(self, kind: str, display: str, stat: Stat, content: bytes) -> Any:
-        """The stored value if the file's hash is unchanged (its stat moved), else None."""
-        entry = self.previous.get(display)
-        if entry is None or entry[0] != kind or entry[2] != content:
+    def get(self, kind: str, path: str, status: Stat | None, content: bytes) -> Any:
+        """The stored value if the file's bytes hash as before, else None."""
+        entry = self.previous.get((kind, path))
+        if entry is None or entry[1] != content:
             return None
-        self.put(kind, display, stat, content, entry[4])
-        return entry[4]
+        if status is not None and tuple(entry[0]) != status:
+            self.put(kind, path, status, content, entry[3])  # touched but unchanged: note its new stat
+        else:
+            self.current[(kind, path)] = entry
+        return entry[3]
 
-    def put(self, kind: str, display: str, stat: Stat, content: bytes, value: Any) -> None:
-        if self.path is None:
+    def put(self, kind: str, path: str, status: Stat | None, content: bytes, value: Any) -> None:
+        if self.path is None:  # nowhere to save it: keeping every file's value would only cost memory
             return
-        self.current[display] = (kind, stat, content, self.started, value)
+        self.current[(kind, path)] = (status or (0, 0, 0, 0), content, self.started, value)
         self.changed = True
 
+    def memo(self, name: str) -> dict[Any, Any]:
+        """A table saved with the cache (emptied with it when the engine changes)."""
+        return self.memos.setdefault(name, {})
+
     def save(self) -> None:
-        """Write this run's entries, dropping files that are gone; a read-only disk is not an error."""
-        if self.path is None or (not self.changed and self.current.keys() == self.previous.keys()):
+        """Write this run's entries and memos, dropping files that are gone; a read-only disk is not an error."""
+        if self.path is None:
             return
-        _write(self.path, self.stamp, self.current)
+        memos_changed = {name: len(table) for name, table in self.memos.items()} != self._memo_sizes
+        if not self.changed and not memos_changed and self.current.keys() == self.previous.keys():
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            partial = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+            partial.write_bytes(marshal.dumps((self.key, self.current, self.memos)))
+            os.replace(partial, self.path)
+        except (OSError, ValueError):
+            pass

@@ -9,4 +9,4 @@ MESSAGE = "still holds the TODO placeholder"
 
 def is_placeholder(value: Any) -> bool:
     """True for "TODO" alone, or "TODO:" / "TODO " followed by a hint."""
-    return isinstance(value, str) and (value == PLACEHOLDER or value.startswith((PLACEHOLDER + ":", PLACEHOLDER + " ")))
+    return isinstance(value, str) and value.startswith(PLACEHOLDER) and (value == PLACEHOLDER or value.startswith((PLACEHOLDER + ":", PLACEHOLDER + " ")))

@@ -18,7 +18,8 @@ from atlas import schema
 from atlas.load import load_file
 from atlas.placeholder import MESSAGE as PLACEHOLDER_MESSAGE
 from atlas.placeholder import PLACEHOLDER
-from atlas.validate import ID_RE, Paths, date_problem, load_catalog, today
+from atlas.pipeline import Paths, load_catalog
+from atlas.validate import ID_RE, date_problem, today
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../schema/model.schema.json"
 DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")

@@ -38,6 +38,14 @@ def schema(name: str) -> dict[str, Any]:
         return json.load(handle)
 
 
+def resolve(node: dict[str, Any], name: str = "model") -> dict[str, Any]:
+    """``node`` of the schema called ``name`` with its ``$ref`` to a local definition followed."""
+    defs = schema(name).get("$defs", {})
+    while "$ref" in node:
+        node = {**defs[node["$ref"].split("/")[-1]], **{k: v for k, v in node.items() if k != "$ref"}}
+    return node
+
+
 def inline_refs(node: Any, defs: dict[str, Any], depth: int = 0) -> Any:
     """The schema with every local ``#/$defs/...`` reference replaced by its target.
 

@@ -1,16 +1,106 @@
-"""Every generated page of the site, as {source path: Markdown} or {source path: renderer}. No MkDocs objects."""
+"""The state of one build: the catalog, the git dates, every generated page and export. No MkDocs objects.
+
+A ``Site`` is made once per build (``Site.load``) and the MkDocs hooks only hand its
+pages and exports to MkDocs.
+"""
 from __future__ import annotations
 
+import datetime as dt
+import os
+import tempfile
+from dataclasses import dataclass, field
 from functools import partial
-from typing import Callable
+from pathlib import Path
+from typing import Any, Callable, Iterator
 
+from atlas.cache import Cache, stamp
+from atlas.history import EntryDates, entry_dates
+from atlas.pipeline import load_catalog
+from atlas.problems import CatalogError, Problem
 from atlas.records import Catalog
+from atlas.render import links
+from atlas.render.exports import models_csv, models_json
 from atlas.render.facets import FACET_PAGES
 from atlas.render.index_pages import models_index, organization_page, organizations_index, technique_page, techniques_index
-from atlas.render.model_page import model_page, model_src
+from atlas.render.lineage import neighbours
+from atlas.render.model_page import model_page
+from atlas.render.whats_new import atom_feed
+from atlas.schema import SCHEMA_DIR
+from atlas.validate import suggest
+from atlas import vocabulary
 
 # Index pages are listed in the nav; the rest are reached through them.
-NAV_PAGES = ("models/index.md", "organizations/index.md", "techniques/index.md", *FACET_PAGES)
+NAV_PAGES = (links.index_src("model"), links.index_src("organization"), links.index_src("technique"), *FACET_PAGES)
+MEMO = "bibtex-text"
+
+
+def build_year() -> str:
+    """The year stamped into citations: from SOURCE_DATE_EPOCH when set, for reproducible builds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch else dt.datetime.now(dt.timezone.utc)
+    return str(moment.year)
+
+
+@dataclass
+class Site:
+    """One build's catalog, dates and pages; ``memos`` keeps work the next build can reuse (the cache)."""
+
+    root: Path
+    catalog: Catalog
+    dates: dict[str, EntryDates]
+    site_url: str
+    year: str
+    cache: Cache
+    pages: dict[str, Callable[[], str]] = field(default_factory=dict)
+    # The exports wait here, on disk, for MkDocs to copy them.
+    outbox: tempfile.TemporaryDirectory[str] | None = None
+
+    preview: str | None = None
+
+    @classmethod
+    def load(cls, root: Path, site_url: str, cache_dir: Path | None, preview: str | None = None) -> Site:
+        """Load and check the catalog; raises CatalogError with every problem.
+
+        With ``preview`` (a model id), only the pages that model appears on are made: its
+        own, its lineage neighbours', its organizations' and techniques'.
+        """
+        lacking = vocabulary.problems()
+        if lacking:
+            raise CatalogError(lacking)
+        cache = Cache(cache_dir, stamp(SCHEMA_DIR))
+        catalog, problems = load_catalog(root, cache=cache)
+        if catalog is None:
+            raise CatalogError(problems)
+        if preview is not None and not catalog.has_model(preview):
+            raise CatalogError([Problem("catalog/models", 1, "preview", f"no model {preview!r} to preview{suggest(preview, [m.id for m in catalog.models])}")])
+        site = cls(root, catalog, entry_dates(root), site_url or "/", build_year(), cache, preview=preview)
+        site.pages = page_sources(catalog, site.site_url, site.year)
+        if preview is not None:
+            wanted = preview_pages(catalog, preview)
+            site.pages = {src: render for src, render in site.pages.items() if src in wanted}
+        return site
+
+    @property
+    def bibtex_memo(self) -> dict[Any, Any]:
+        return self.cache.memo(MEMO)
+
+    def exports(self) -> Iterator[tuple[str, str | bytes]]:
+        """The machine-readable files published with the site, by their path in it, made one at a time (none in a preview)."""
+        if self.preview is not None:
+            return
+        yield "api/models.json", models_json(self.catalog, self.site_url)
+        yield "api/models.csv", models_csv(self.catalog, self.site_url)
+        yield "feed.xml", atom_feed(self.catalog, self.dates, self.site_url)
+        yield "api/references.bib", (self.root / "catalog" / "references.bib").read_bytes()
+        for schema in sorted((self.root / "catalog" / "schema").glob("*.json")):
+            yield f"schema/{schema.name}", schema.read_bytes()
+
+    def close(self) -> None:
+        """Remove the exports' folder and keep what this build learned (the formatted references) for the next one."""
+        if self.outbox is not None:
+            self.outbox.cleanup()
+            self.outbox = None
+        self.cache.save()
 
 
 def page_sources(catalog: Catalog, site_url: str, year: str) -> dict[str, Callable[[], str]]:
@@ -20,36 +110,34 @@ def page_sources(catalog: Catalog, site_url: str, year: str) -> dict[str, Callab
     page's Markdown at once (hundreds of MB at 10,000 models).
     """
     pages: dict[str, Callable[[], str]] = {
-        "models/index.md": partial(models_index, catalog),
-        "organizations/index.md": partial(organizations_index, catalog),
-        "techniques/index.md": partial(techniques_index, catalog),
+        links.index_src("model"): partial(models_index, catalog),
+        links.index_src("organization"): partial(organizations_index, catalog),
+        links.index_src("technique"): partial(techniques_index, catalog),
     }
     for src, render_facet in FACET_PAGES.items():
         pages[src] = partial(render_facet, catalog)
     used_orgs = {org for model in catalog.models for org in model.organizations}
     for org_id in sorted(catalog.organizations):
         if org_id in used_orgs or any(o.parent == org_id for o in catalog.organizations.values() if o.id in used_orgs):
-            pages[f"organizations/{org_id}.md"] = partial(organization_page, org_id, catalog)
+            pages[links.src("organization", org_id)] = partial(organization_page, org_id, catalog)
     for technique_id in sorted(catalog.techniques):
-        pages[f"techniques/{technique_id}.md"] = partial(technique_page, technique_id, catalog)
+        pages[links.src("technique", technique_id)] = partial(technique_page, technique_id, catalog)
     # Model pages last: MkDocs renders in this order, and the long listings above, rendered
     # while memory is still small, do not raise the build's peak at the end.
     for model in catalog.models:
-        pages[model_src(model.id)] = partial(model_page, model, catalog, site_url, year)
+        pages[links.model_src(model.id)] = partial(model_page, model, catalog, site_url, year)
+    return pages
+
+
+def preview_pages(catalog: Catalog, model_id: str) -> set[str]:
+    """The generated pages a contributor previewing ``model_id`` needs: where the entry shows."""
+    model = catalog.model(model_id)
+    pages = {links.model_src(other) for other in neighbours(catalog, model_id)}
+    pages |= {links.src("organization", org) for org in model.organizations}
+    pages |= {links.src("technique", technique) for technique in model.techniques}
     return pages
 
 
 def generated_pages(catalog: Catalog, site_url: str, year: str) -> dict[str, str]:
     """Markdown for every page generated from the catalog, keyed by its path under docs/."""
     return {src: render() for src, render in page_sources(catalog, site_url, year).items()}
-
-
-def edit_path(src_uri: str) -> str | None:
-    """The catalog file behind a generated page, relative to the repository root."""
-    if src_uri.startswith("models/") and src_uri != "models/index.md":
-        return f"catalog/models/{src_uri[len('models/'):-3]}.yaml"
-    if src_uri.startswith("organizations/"):
-        return "catalog/organizations.yaml"
-    if src_uri.startswith("techniques/"):
-        return "catalog/techniques.yaml"
-    return None

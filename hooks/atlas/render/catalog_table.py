@@ -11,13 +11,14 @@ from typing import Sequence
 
 from markupsafe import Markup
 
-from atlas.records import KIND_LABELS, Catalog, Model
+from atlas.records import Catalog, Model
 from atlas.render.escape import inert
+from atlas.render.templating import page_url
 from atlas.render.tables import COLUMNS, HEADERS
+from atlas.vocabulary import KIND_LABELS, weights
 
 # Column keys and labels are those of the Markdown tables; only the sort type is added here.
 SORT_TYPES = {"parameters": "number"}
-WEIGHT_ORDER = {"open": 0, "restricted": 1, "closed": 2}
 
 
 def _row(model: Model, catalog: Catalog, root: str) -> str:
@@ -36,9 +37,9 @@ def _row(model: Model, catalog: Catalog, root: str) -> str:
         "data-parameters": "" if count is None else str(count),
     }
     attrs = " ".join(f'{name}="{inert(value)}"' for name, value in attributes.items())
-    org_links = ", ".join(f'<a href="{inert(root)}organizations/{inert(o.id)}/">{inert(o.name)}</a>' for o in orgs)
+    org_links = ", ".join(f'<a href="{inert(root)}{page_url("organization", o.id)}">{inert(o.name)}</a>' for o in orgs)
     cells = [
-        f'<a href="{inert(root)}models/{inert(model.id)}/">{inert(model.name)}</a>',
+        f'<a href="{inert(root)}{page_url("model", model.id)}">{inert(model.name)}</a>',
         org_links,
         f'<time datetime="{inert(model.released)}">{inert(model.released)}</time>',
         str(inert(KIND_LABELS[model.kind])),
@@ -66,7 +67,7 @@ def _filters(models: Sequence[Model], catalog: Catalog) -> str:
         _field("Search", '<input type="search" name="q" placeholder="name, alias, organization, technique">'),
         _select("kind", "Kind", {m.kind: KIND_LABELS[m.kind] for m in models}),
         _select("modality", "Modality", {x: x for m in models for x in m.modalities}),
-        _select("weights", "Weights", {w: w for w in WEIGHT_ORDER}),
+        _select("weights", "Weights", {w: w for w in weights()}),
         _select("org", "Organization", {o: catalog.organizations[o].name for m in models for o in m.organizations}),
         _field("From year", f'<input type="number" name="from" min="{first}" max="{last}" placeholder="{first}">'),
         _field("To year", f'<input type="number" name="to" min="{first}" max="{last}" placeholder="{last}">'),

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from atlas.records import ORG_TYPE_LABELS, Catalog
+from atlas.records import Catalog
+from atlas.vocabulary import ORG_TYPE_LABELS, WEIGHTS_COLOURS, license_family, weights
 from atlas.render.escape import inert
 
-WEIGHTS = ("open", "restricted", "closed")
-COLOURS = {"open": "#1b7f3b", "restricted": "#c98a00", "closed": "#a3262a"}
+COLOURS = WEIGHTS_COLOURS
 BAR, GAP, LEFT, TOP, PLOT_H = 28, 10, 150, 40, 220
 
 
@@ -116,12 +116,10 @@ def figure(chart: Chart, svg: str, caption: str) -> str:
 def weights_by_year(catalog: Catalog) -> Chart:
     years = sorted({m.year for m in catalog.models})
     values = {str(y): dict(Counter(m.access.weights for m in catalog.models if m.year == y)) for y in years}
-    return Chart("chart-weights-by-year", "Models per year of release, by weights access", tuple(str(y) for y in years), WEIGHTS, values, "Year")
+    return Chart("chart-weights-by-year", "Models per year of release, by weights access", tuple(str(y) for y in years), weights(), values, "Year")
 
 
 def licence_families(catalog: Catalog) -> Chart:
-    from atlas.render.directives import license_family
-
     counts = Counter(license_family(m.license) for m in catalog.models)
     families = tuple(f for f, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
     values = {f: {"models": counts[f]} for f in families}
@@ -131,7 +129,7 @@ def licence_families(catalog: Catalog) -> Chart:
 def openness_by_org_type(catalog: Catalog) -> Chart:
     types = [t for t in ORG_TYPE_LABELS if any(catalog.organizations[m.organizations[0]].type == t for m in catalog.models)]
     values = {ORG_TYPE_LABELS[t]: dict(Counter(m.access.weights for m in catalog.models if catalog.organizations[m.organizations[0]].type == t)) for t in types}
-    return Chart("chart-openness-by-org-type", "Weights access by type of lead organization", tuple(ORG_TYPE_LABELS[t] for t in types), WEIGHTS, values, "Lead organization type")
+    return Chart("chart-openness-by-org-type", "Weights access by type of lead organization", tuple(ORG_TYPE_LABELS[t] for t in types), weights(), values, "Lead organization type")
 
 
 def openness_charts(catalog: Catalog) -> Markup:

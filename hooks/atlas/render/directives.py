@@ -23,7 +23,8 @@ import re
 from collections import Counter
 from typing import Callable
 
-from atlas.records import KIND_LABELS, Catalog, Model, sort_models
+from atlas.records import Catalog, Model, sort_models
+from atlas.vocabulary import KIND_LABELS, license_family
 from atlas.render.escape import inert
 from atlas.render.tables import COLUMNS, HEADERS, models_table
 
@@ -116,24 +117,6 @@ def _openness(arguments: dict[str, str], catalog: Catalog, here: str) -> str:
         count = sum(1 for m in catalog.models if m.access.weights == level)
         lines.append(f"| {level} | {count} | {100 * count / total:.0f}% |")
     return "\n" + "\n".join(lines) + "\n"
-
-
-def license_family(license: str | None) -> str:
-    """Group licences into families for counting."""
-    if not license:
-        return "not stated"
-    lowered = license.lower()
-    if lowered == "proprietary":
-        return "proprietary"
-    if lowered in ("apache-2.0", "mit", "bsd-3-clause", "bsd-2-clause"):
-        return "permissive (Apache, MIT, BSD)"
-    if "cc-by-nc" in lowered or "non-commercial" in lowered or "noncommercial" in lowered:
-        return "non-commercial"
-    if lowered.startswith("cc-by") or lowered.startswith("cc0"):
-        return "Creative Commons"
-    if "openrail" in lowered or "rail" in lowered:
-        return "responsible-AI licence (RAIL)"
-    return "custom model licence"
 
 
 def _licenses(arguments: dict[str, str], catalog: Catalog, here: str) -> str:

@@ -1,59 +1,59 @@
-"""Machine-readable exports: api/models.json and api/models.csv."""
+"""Machine-readable exports: api/models.json and api/models.csv.
+
+Both follow the model schema: a field the schema gains is exported under its own name,
+in schema order, with no change here, unless it needs a conversion (``CONVERT``).
+"""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
-from typing import Any
+from typing import Any, Callable
 
+from atlas import schema
 from atlas.records import Catalog, Model, parse_count
+from atlas.render.links import model_url
 
-CSV_COLUMNS = (
-    "id", "name", "aliases", "organizations", "released", "kind", "input", "output", "parameters",
-    "context_window", "weights", "code", "data", "api", "license", "built_on", "techniques",
-    "references", "summary", "url",
-)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Fields computed by the catalog, exported right after the field they belong with.
+EXTRAS: dict[str, tuple[tuple[str, Callable[[Model], Any]], ...]] = {
+    "parameters": (("parameters_text", lambda m: m.parameters),),
+    "built_on": (("used_by", lambda m: list(m.used_by)),),
+}
+# Fields whose export is not simply the Model attribute of the same name.
+CONVERT: dict[str, Callable[[Model], Any]] = {
+    "modalities": lambda m: {"input": list(m.inputs), "output": list(m.outputs)},
+    "parameters": lambda m: m.parameter_count,
+    "variants": lambda m: [{"name": v.name, "parameters": parse_count(v.parameters), "released": v.released, "weights": v.weights} for v in m.variants],
+    "training": lambda m: None if m.training is None else {**dataclasses.asdict(m.training), "tokens": parse_count(m.training.tokens)},
+    "architecture": lambda m: {"type": m.architecture_type, **{name: list(values) for name, values in m.parts}},
+    "links": lambda m: dict(m.links),
+    "sources": lambda m: {s.field: ({"ref": s.ref, "note": s.note} if s.note else s.ref) for s in m.sources},
+    "results": lambda m: [{"benchmark": r.benchmark, "score": r.score, "setting": r.setting, "source": r.source} for r in m.results],
+}
+# Mappings of plain values that the CSV spreads over one column per key.
+CSV_SPREAD = ("modalities", "access")
+CSV_SKIP = ("description",)
+
+
+def _plain(value: Any) -> Any:
+    """A Model attribute as JSON-ready data: tuples become lists, dataclasses mappings."""
+    if dataclasses.is_dataclass(value):
+        return {key: _plain(item) for key, item in dataclasses.asdict(value).items()}
+    if isinstance(value, tuple):
+        return [_plain(item) for item in value]
+    return value
 
 
 def model_record(model: Model, site_url: str) -> dict[str, Any]:
-    """One model as a plain, JSON-ready dict using the data contract's field names."""
-    record: dict[str, Any] = {
-        "id": model.id,
-        "name": model.name,
-        "aliases": list(model.aliases),
-        "organizations": list(model.organizations),
-        "released": model.released,
-        "kind": model.kind,
-        "modalities": {"input": list(model.inputs), "output": list(model.outputs)},
-        "parameters": model.parameter_count,
-        "parameters_text": model.parameters,
-        "variants": [
-            {"name": v.name, "parameters": parse_count(v.parameters), "released": v.released, "weights": v.weights}
-            for v in model.variants
-        ],
-        "context_window": model.context_window,
-        "training": None if model.training is None else {
-            "data": model.training.data,
-            "tokens": parse_count(model.training.tokens),
-            "compute_flop": model.training.compute_flop,
-            "hardware": model.training.hardware,
-        },
-        "architecture": {"type": model.architecture_type, **{name: list(values) for name, values in model.parts}},
-        "built_on": list(model.built_on),
-        "used_by": list(model.used_by),
-        "shares_paper_with": list(model.shares_paper_with),
-        "techniques": list(model.techniques),
-        "access": {"weights": model.access.weights, "code": model.access.code, "data": model.access.data, "api": model.access.api},
-        "license": model.license,
-        "links": dict(model.links),
-        "references": list(model.references),
-        "sources": {s.field: ({"ref": s.ref, "note": s.note} if s.note else s.ref) for s in model.sources},
-        "results": [{"benchmark": r.benchmark, "score": r.score, "setting": r.setting, "source": r.source} for r in model.results],
-        "summary": model.summary,
-        "description": model.description,
-        "url": site_url + model.url,
-    }
+    """One model as a plain, JSON-ready dict using the data contract's field names, in schema order."""
+    record: dict[str, Any] = {"id": model.id}
+    for name in schema.schema("model")["properties"]:
+        record[name] = CONVERT[name](model) if name in CONVERT else _plain(getattr(model, name))
+        for extra, compute in EXTRAS.get(name, ()):
+            record[extra] = compute(model)
+    record["url"] = site_url + model_url(model.id)
     return record
 
 
@@ -67,26 +67,37 @@ def models_json(catalog: Catalog, site_url: str) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
 
 
-def _safe_cell(value: object) -> str:
+def csv_columns() -> tuple[str, ...]:
+    """The CSV's columns: every field of plain values (lists joined), spread mappings, the id and the URL."""
+    columns = ["id"]
+    for name, node in schema.schema("model")["properties"].items():
+        node = schema.resolve(node)
+        if name in CSV_SKIP:
+            continue
+        if name in CSV_SPREAD:
+            columns += list(node["properties"])
+        elif node.get("type") != "object" and not (node.get("type") == "array" and schema.resolve(node["items"]).get("type") == "object"):
+            columns.append(name)
+    return (*columns, "url")
+
+
+def _cell(value: Any) -> str:
     """Text for a spreadsheet cell; a leading formula character is neutralized with a quote."""
+    if isinstance(value, list):
+        value = ";".join(str(item) for item in value)
     text = "" if value is None else ("true" if value is True else "false" if value is False else str(value))
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def models_csv(catalog: Catalog, site_url: str) -> str:
-    """The main fields as CSV (lists joined with ';'), sorted by id."""
+    """The plain fields as CSV (lists joined with ';'), sorted by id."""
+    columns = csv_columns()
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(columns)
     for model in sorted(catalog.models, key=lambda m: m.id):
-        row = {
-            "id": model.id, "name": model.name, "aliases": ";".join(model.aliases),
-            "organizations": ";".join(model.organizations), "released": model.released, "kind": model.kind,
-            "input": ";".join(model.inputs), "output": ";".join(model.outputs), "parameters": model.parameter_count,
-            "context_window": model.context_window, "weights": model.access.weights, "code": model.access.code,
-            "data": model.access.data, "api": model.access.api, "license": model.license,
-            "built_on": ";".join(model.built_on), "techniques": ";".join(model.techniques),
-            "references": ";".join(model.references), "summary": model.summary, "url": site_url + model.url,
-        }
-        writer.writerow([_safe_cell(row[column]) for column in CSV_COLUMNS])
+        record = model_record(model, site_url)
+        for name in CSV_SPREAD:
+            record.update(record.pop(name))
+        writer.writerow([_cell(record[column]) for column in columns])
     return buffer.getvalue()

@@ -4,9 +4,11 @@ from __future__ import annotations
 from typing import Callable
 
 
-from atlas.records import KIND_LABELS, Catalog, Model, sort_models
+from atlas.records import Catalog, Model, sort_models
 from atlas.render.escape import attribute, front_matter, inert
+from atlas.render.links import model_src
 from atlas.render.templating import md_link
+from atlas.vocabulary import KIND_LABELS, kinds
 
 ACCESS_LEVELS = {
     "weights": ("open", "restricted", "closed"),
@@ -22,7 +24,7 @@ def _front(title: str, description: str) -> str:
 
 
 def _section(heading: str, anchor: str, models: tuple[Model, ...], here: str) -> str:
-    links = ", ".join(str(md_link(m.name, f"models/{m.id}.md", here)) for m in models)
+    links = ", ".join(str(md_link(m.name, model_src(m.id), here)) for m in models)
     return f"## {inert(heading)} ({len(models)}) {{ #{anchor} }}\n\n{links}\n\n"
 
 
@@ -40,7 +42,7 @@ def _page(title: str, intro: str, groups: list[tuple[str, str, Callable[[Model],
 
 
 def kind_page(catalog: Catalog) -> str:
-    groups = [(label, kind, (lambda k: lambda m: m.kind == k)(kind)) for kind, label in KIND_LABELS.items()]
+    groups = [(label, kind, (lambda k: lambda m: m.kind == k)(kind)) for kind, label in ((k, KIND_LABELS[k]) for k in kinds())]
     return _page("Models by kind", "The catalog grouped by what each model is: language model, multi-modal LLM, encoder or generator.", groups, catalog, "browse/kinds.md")
 
 

@@ -3,24 +3,13 @@ from __future__ import annotations
 
 from collections import Counter
 
-
-
-from atlas.records import KIND_LABELS, ORG_TYPE_LABELS, Catalog, sort_models
+from atlas.records import Catalog, sort_models
 from atlas.render.catalog_table import catalog_table
 from atlas.render.escape import attribute, front_matter, inert, url
+from atlas.render.links import index_src, src
 from atlas.render.tables import models_table
 from atlas.render.templating import md_link
-
-CATEGORY_LABELS = {
-    "architecture": "Architecture",
-    "pretraining": "Pre-training objectives",
-    "tuning": "Fine-tuning",
-    "efficiency": "Parameter-efficient and efficient training",
-    "alignment": "Alignment",
-    "prompting": "Prompting and inference",
-    "multimodal-bridge": "Connecting modalities to an LLM",
-}
-
+from atlas.vocabulary import KIND_LABELS, ORG_TYPE_LABELS, TECHNIQUE_CATEGORY_LABELS as CATEGORY_LABELS
 
 def _front(title: str, description: str, hide_toc: bool = False, searchable: bool = True) -> str:
     # Material prints both unescaped (see model_page.front_matter).
@@ -50,25 +39,25 @@ def models_index(catalog: Catalog) -> str:
 
 
 def organizations_index(catalog: Catalog) -> str:
-    here = "organizations/index.md"
+    here = index_src("organization")
     lines = ["| Organization | Type | Country | Models |", "| --- | --- | --- | --- |"]
     for org in sorted(catalog.organizations.values(), key=lambda o: o.name.casefold()):
         count = len(catalog.by_organization(org.id))
         if not count:
             continue
-        lines.append(f"| {md_link(org.name, f'organizations/{org.id}.md', here)} | {ORG_TYPE_LABELS[org.type]} | {inert(org.country or '–')} | {count} |")
+        lines.append(f"| {md_link(org.name, src('organization', org.id), here)} | {ORG_TYPE_LABELS[org.type]} | {inert(org.country or '–')} | {count} |")
     return _front("Organizations", "The companies, universities and collectives behind the models in the Atlas.") + "# Organizations\n\n" + "\n".join(lines) + "\n"
 
 
 def organization_page(org_id: str, catalog: Catalog) -> str:
     org = catalog.organizations[org_id]
-    here = f"organizations/{org_id}.md"
+    here = src("organization", org_id)
     models = catalog.by_organization(org_id)
     facts = [f"**Type:** {ORG_TYPE_LABELS[org.type]}"]
     if org.country:
         facts.append(f"**Country:** {inert(org.country)}")
     if org.parent:
-        facts.append(f"**Part of:** {md_link(catalog.organizations[org.parent].name, f'organizations/{org.parent}.md', here)}")
+        facts.append(f"**Part of:** {md_link(catalog.organizations[org.parent].name, src('organization', org.parent), here)}")
     if org.website:
         facts.append(f'**Website:** <a href="{url(org.website)}" rel="nofollow noopener">{inert(org.website)}</a>')
     body = f"# {inert(org.name)}\n\n" + " · ".join(facts) + "\n\n"
@@ -77,7 +66,7 @@ def organization_page(org_id: str, catalog: Catalog) -> str:
 
 
 def techniques_index(catalog: Catalog) -> str:
-    here = "techniques/index.md"
+    here = index_src("technique")
     body = "# Techniques\n\nThe methods that catalog entries list, grouped by where they act. Each page explains the technique, cites the paper that introduced it and lists the models that use it.\n\n"
     for category, label in CATEGORY_LABELS.items():
         members = sorted((t for t in catalog.techniques.values() if t.category == category), key=lambda t: t.name.casefold())
@@ -85,14 +74,14 @@ def techniques_index(catalog: Catalog) -> str:
             continue
         body += f"## {label}\n\n| Technique | Models | Summary |\n| --- | --- | --- |\n"
         for tech in members:
-            body += f"| {md_link(tech.name, f'techniques/{tech.id}.md', here)} | {len(catalog.by_technique(tech.id))} | {inert(tech.summary)} |\n"
+            body += f"| {md_link(tech.name, src('technique', tech.id), here)} | {len(catalog.by_technique(tech.id))} | {inert(tech.summary)} |\n"
         body += "\n"
     return _front("Techniques", "Training, tuning, alignment and architecture techniques used by the models in the Atlas.") + body
 
 
 def technique_page(technique_id: str, catalog: Catalog) -> str:
     tech = catalog.techniques[technique_id]
-    here = f"techniques/{technique_id}.md"
+    here = src("technique", technique_id)
     models = catalog.by_technique(technique_id)
     body = f"# {inert(tech.name)}\n\n{inert(tech.summary)}"
     if tech.references:

@@ -7,74 +7,21 @@ every label sits inside its own box, so labels never overlap.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 
-from atlas.records import KIND_LABELS, PART_LABELS, Catalog
+from atlas.records import Catalog, Edge
 from atlas.render.escape import inert
-from atlas.render.timeline import KIND_COLOURS
+from atlas.render.links import model_src
+from atlas.render.templating import md_link, page_url
+from atlas.vocabulary import KIND_COLOURS, KIND_LABELS, PART_LABELS
 
 NODE_H, ROW_GAP, COL_GAP, CHAR_W, PAD = 22, 8, 56, 7.0, 10
 RELATION_LABELS = {"built_on": "built on", **{name: label.lower() for name, label in PART_LABELS.items()}}
 RELATION_CLASSES = {"llm_backbone": "backbone", "modality_encoder": "encoder", "modality_generator": "generator"}
 
 
-@dataclass(frozen=True)
-class Edge:
-    """``source`` feeds ``target`` (source is the ancestor)."""
-
-    source: str
-    target: str
-    relations: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Graph:
-    """The lineage edges with their adjacency, built once per catalog (model pages share it)."""
-
-    edges: tuple[Edge, ...]
-    up: dict[str, tuple[str, ...]]
-    down: dict[str, tuple[str, ...]]
-    touching: dict[str, tuple[Edge, ...]]
-
-
-_CACHE: dict[int, tuple[Catalog, Graph]] = {}
-
-
-def graph(catalog: Catalog) -> Graph:
-    """The lineage graph of ``catalog``, computed on first use and then reused."""
-    cached = _CACHE.get(id(catalog))
-    if cached is not None and cached[0] is catalog:
-        return cached[1]
-    found = _edges(catalog)
-    up: dict[str, list[str]] = defaultdict(list)
-    down: dict[str, list[str]] = defaultdict(list)
-    touching: dict[str, list[Edge]] = defaultdict(list)
-    for edge in found:
-        up[edge.target].append(edge.source)
-        down[edge.source].append(edge.target)
-        touching[edge.source].append(edge)
-        touching[edge.target].append(edge)
-    result = Graph(tuple(found), {k: tuple(v) for k, v in up.items()}, {k: tuple(v) for k, v in down.items()}, {k: tuple(v) for k, v in touching.items()})
-    _CACHE.clear()
-    _CACHE[id(catalog)] = (catalog, result)
-    return result
-
-
 def edges(catalog: Catalog) -> list[Edge]:
     """Every lineage edge: built_on plus architecture parts that name a catalog model."""
-    return list(graph(catalog).edges)
-
-
-def _edges(catalog: Catalog) -> list[Edge]:
-    relations: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for model in catalog.models:
-        for target in model.built_on:
-            relations[(target, model.id)].add("built_on")
-        for part, values in model.parts:
-            for value in values:
-                if catalog.has_model(value) and value != model.id:
-                    relations[(value, model.id)].add(part)
-    return [Edge(s, t, tuple(sorted(r))) for (s, t), r in sorted(relations.items())]
+    return list(catalog.lineage.edges)
 
 
 def _layers(nodes: set[str], graph_edges: list[Edge]) -> dict[str, int]:
@@ -154,7 +101,7 @@ def graph_svg(catalog: Catalog, nodes: set[str], graph_edges: list[Edge], root: 
         model = catalog.model(node)
         focus_class = " atlas-lineage__node--focus" if node == focus else ""
         out.append(
-            f'<a xlink:href="{inert(root)}models/{inert(node)}/" class="atlas-lineage__node{focus_class}" data-id="{inert(node)}">'
+            f'<a xlink:href="{inert(root)}{page_url("model", node)}" class="atlas-lineage__node{focus_class}" data-id="{inert(node)}">'
             f'<rect x="{nx:.1f}" y="{ny:.1f}" width="{nw:.1f}" height="{NODE_H}" rx="4" style="stroke:{KIND_COLOURS[model.kind]}"/>'
             f'<text x="{nx + PAD:.1f}" y="{ny + NODE_H / 2 + 4:.1f}">{inert(model.name)}</text>'
             f"<title>{inert(model.name)} ({inert(KIND_LABELS[model.kind])}, {inert(model.released)})</title></a>"
@@ -171,9 +118,9 @@ def global_lineage(catalog: Catalog, root: str) -> str:
     return f'<div data-search-exclude class="atlas-scroll" tabindex="0" role="region" aria-label="Lineage graph, scrolls in both directions">{svg}</div>'
 
 
-def neighbourhood(catalog: Catalog, model_id: str, root: str, depth: int = 2, limit: int = 14) -> str | None:
-    """A small graph of a model's ancestors and descendants, or None if it has neither."""
-    lineage = graph(catalog)
+def neighbours(catalog: Catalog, model_id: str, depth: int = 2, limit: int = 14) -> set[str]:
+    """``model_id`` with up to ``limit`` ancestors and ``limit`` descendants, ``depth`` steps away at most."""
+    lineage = catalog.lineage
     keep = {model_id}
     for links in (lineage.up, lineage.down):
         frontier = [model_id]
@@ -182,20 +129,25 @@ def neighbourhood(catalog: Catalog, model_id: str, root: str, depth: int = 2, li
             frontier = sorted({n for f in frontier for n in links.get(f, ())} - keep - set(side))
             side += frontier
         keep |= set(side[:limit])
+    return keep
+
+
+def neighbourhood(catalog: Catalog, model_id: str, root: str) -> str | None:
+    """A small graph of a model's ancestors and descendants, or None if it has neither."""
+    keep = neighbours(catalog, model_id)
     if keep == {model_id}:
         return None
-    sub = sorted({e for n in keep for e in lineage.touching.get(n, ()) if e.source in keep and e.target in keep}, key=lambda e: (e.source, e.target))
+    touching = catalog.lineage.touching
+    sub = sorted({e for n in keep for e in touching.get(n, ()) if e.source in keep and e.target in keep}, key=lambda e: (e.source, e.target))
     name = catalog.model(model_id).name
     return '<div class="atlas-scroll atlas-neighbourhood">' + graph_svg(catalog, keep, sub, root, f"Lineage around {name}", focus=model_id) + "</div>"
 
 
 def lineage_table(catalog: Catalog, here: str) -> str:
     """The edges as a Markdown table: the text equivalent of the graph."""
-    from atlas.render.templating import md_link
-
     rows = ["| Model | Builds on | Relation |", "| --- | --- | --- |"]
     for edge in sorted(edges(catalog), key=lambda e: (catalog.model(e.target).name.casefold(), e.source)):
         rows.append(
-            f"| {md_link(catalog.model(edge.target).name, f'models/{edge.target}.md', here)} | {md_link(catalog.model(edge.source).name, f'models/{edge.source}.md', here)} | {inert(', '.join(RELATION_LABELS[r] for r in edge.relations))} |"
+            f"| {md_link(catalog.model(edge.target).name, model_src(edge.target), here)} | {md_link(catalog.model(edge.source).name, model_src(edge.source), here)} | {inert(', '.join(RELATION_LABELS[r] for r in edge.relations))} |"
         )
     return "\n".join(rows) + "\n"

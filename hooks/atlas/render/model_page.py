@@ -5,21 +5,17 @@ from urllib.parse import urlencode
 
 from markupsafe import Markup
 
-from atlas.bibliography import Reference
-from atlas.records import KIND_LABELS, PART_LABELS, Catalog, Model, human_date
+from atlas.records import Catalog, Model, Reference, human_date
 from atlas.render.description import to_inert_html
 from atlas.render.escape import attribute, bibkey, fence, inert, url
 from atlas.render.escape import front_matter as yaml_front_matter
 from atlas.render.lineage import neighbourhood
+from atlas.render.links import model_src, model_url, src
 from atlas.render.templating import md_link, render
+from atlas.vocabulary import KIND_LABELS, PART_LABELS
 
 ROOT_FROM_MODEL = "../../"
 ISSUES_URL = "https://github.com/mm-llm-atlas/atlas/issues/new"
-
-
-def model_src(model_id: str) -> str:
-    """Source path of a model's generated page, relative to docs/."""
-    return f"models/{model_id}.md"
 
 
 def short_label(reference: Reference) -> str:
@@ -79,7 +75,7 @@ def cite_entry(model: Model, site_url: str, year: str) -> str:
         f"  title = {{{{{model.name}}} in the {{MM-LLM Atlas}}}},",
         "  author = {{MM-LLM Atlas contributors}},",
         f"  year = {{{year}}},",
-        f"  howpublished = {{\\url{{{site_url}{model.url}}}}},",
+        f"  howpublished = {{\\url{{{site_url}{model_url(model.id)}}}}},",
         f"  note = {{Catalog entry; primary source: {primary}}}",
         "}",
     ])
@@ -115,7 +111,7 @@ def model_page(model: Model, catalog: Catalog, site_url: str, year: str) -> str:
         built_on=[model_link(m) for m in model.built_on],
         used_by=[model_link(m) for m in model.used_by],
         technique_names=[catalog.techniques[t] for t in model.techniques],
-        techniques=[(md_link(catalog.techniques[t].name, f"techniques/{t}.md", here), catalog.techniques[t].summary) for t in model.techniques],
+        techniques=[(md_link(catalog.techniques[t].name, src("technique", t), here), catalog.techniques[t].summary) for t in model.techniques],
         results=[(r, citation(r.source, refs)) for r in model.results],
         sources=sources,
         cite_entry=Markup(cite_entry(model, site_url, year)),

@@ -5,10 +5,11 @@ from typing import Sequence
 
 from markupsafe import Markup
 
-from atlas.records import KIND_LABELS, Catalog, Model
+from atlas.records import Catalog, Model
 from atlas.render.escape import inert
-from atlas.render.model_page import model_src
+from atlas.render.links import model_src, src
 from atlas.render.templating import md_link
+from atlas.vocabulary import KIND_LABELS
 
 COLUMNS = ("name", "organizations", "released", "kind", "modalities", "parameters", "weights")
 HEADERS = {
@@ -29,7 +30,7 @@ def cell(model: Model, column: str, catalog: Catalog, here: str) -> Markup:
     if column == "name":
         return md_link(model.name, model_src(model.id), here)
     if column == "organizations":
-        return Markup(", ").join(md_link(catalog.organizations[o].name, f"organizations/{o}.md", here) for o in model.organizations)
+        return Markup(", ").join(md_link(catalog.organizations[o].name, src("organization", o), here) for o in model.organizations)
     if column == "released":
         return inert(model.released)
     if column == "kind":

@@ -11,6 +11,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from atlas.render import links
 from atlas.render.escape import inert, url
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -49,6 +50,12 @@ def join(values: object, separator: str = ", ") -> Markup:
     return Markup(separator).join(inert(v) for v in values)  # type: ignore[attr-defined]
 
 
+def page_url(kind: str, item_id: str) -> Markup:
+    """The URL of a catalog page relative to the site root, for an href; the id is inert."""
+    folder, _, rest = links.url(kind, item_id).partition("/")
+    return Markup(folder + "/") + inert(rest[:-1]) + Markup("/")
+
+
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -63,6 +70,7 @@ def environment() -> jinja2.Environment:
     env.filters["inert"] = inert
     env.filters["join"] = join
     env.filters["web_url"] = url
+    env.globals["page_url"] = page_url
     return env
 
 

@@ -5,17 +5,14 @@ from collections import defaultdict
 
 from markupsafe import Markup
 
-from atlas.records import KIND_LABELS, Catalog, Model, sort_models
+from atlas.records import Catalog, Model, sort_models
+from atlas.render.links import model_src
+from atlas.vocabulary import KIND_COLOURS, KIND_LABELS, kinds as kind_order
 from atlas.render.escape import inert
-from atlas.render.templating import md_link
+from atlas.render.templating import md_link, page_url
 
 # Models marked on the axis, if they are in the catalog: turning points of the review's history.
 MILESTONES = ("transformer", "bert", "gpt-3", "clip", "flamingo", "gpt-3-5", "llava", "gpt-4", "gpt-4o", "deepseek-r1")
-KIND_COLOURS = {
-    "llm": "#3f51b5", "mm-llm": "#d81b60", "vision-encoder": "#00897b", "vision-language-encoder": "#43a047",
-    "multimodal-encoder": "#7cb342", "image-generator": "#fb8c00", "video-generator": "#f4511e",
-    "speech-model": "#8e24aa", "audio-model": "#5e35b1",
-}
 LEFT, RIGHT, PX_PER_MONTH, DOT, ROW, LANE_PAD, LABEL_ROW = 180, 30, 14, 5, 12, 10, 18
 
 
@@ -49,7 +46,7 @@ def timeline_svg(catalog: Catalog, root: str) -> str:
     last_year = max(m.year for m in models)
     months = (last_year - first_year + 1) * 12
     width = LEFT + months * PX_PER_MONTH + RIGHT
-    kinds = [k for k in KIND_LABELS if any(m.kind == k for m in models)]
+    kinds = [k for k in kind_order() if any(m.kind == k for m in models)]
     stacks: dict[tuple[str, int], int] = defaultdict(int)
     placed: list[tuple[Model, int, int]] = []
     for model in models:
@@ -89,7 +86,7 @@ def timeline_svg(catalog: Catalog, root: str) -> str:
         cx = LEFT + (month + 0.5) * PX_PER_MONTH
         cy = lane_top[model.kind] + lane_height[model.kind] - LANE_PAD - stack * ROW - ROW / 2
         out.append(
-            f'<a xlink:href="{inert(root)}models/{inert(model.id)}/" class="atlas-timeline__point">'
+            f'<a xlink:href="{inert(root)}{page_url("model", model.id)}" class="atlas-timeline__point">'
             f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{DOT}" fill="{KIND_COLOURS[model.kind]}" data-id="{inert(model.id)}">'
             f"<title>{inert(model.name)} ({inert(model.released)})</title></circle></a>"
         )
@@ -105,7 +102,7 @@ def timeline_text(catalog: Catalog, here: str) -> str:
     lines = []
     for year in sorted(by_year, reverse=True):
         lines.append(f"### {year} ({len(by_year[year])})\n")
-        lines.append(", ".join(f"{md_link(m.name, f'models/{m.id}.md', here)} ({inert(m.released)}, {inert(KIND_LABELS[m.kind])})" for m in by_year[year]) + "\n")
+        lines.append(", ".join(f"{md_link(m.name, model_src(m.id), here)} ({inert(m.released)}, {inert(KIND_LABELS[m.kind])})" for m in by_year[year]) + "\n")
     return "\n".join(lines)
 
 

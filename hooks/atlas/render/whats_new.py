@@ -4,7 +4,9 @@ from __future__ import annotations
 from xml.sax.saxutils import escape
 
 from atlas.history import EntryDates
-from atlas.records import KIND_LABELS, Catalog
+from atlas.records import Catalog
+from atlas.render.links import model_src, model_url
+from atlas.vocabulary import KIND_LABELS
 from atlas.render.escape import inert
 from atlas.render.templating import md_link
 
@@ -26,7 +28,7 @@ def whats_new(catalog: Catalog, dates: dict[str, EntryDates], here: str) -> str:
 
     def item(model_id: str, when: str) -> str:
         model = catalog.model(model_id)
-        return f"- {md_link(model.name, f'models/{model_id}.md', here)} ({inert(KIND_LABELS[model.kind])}, released {inert(model.released)}), {inert(when[:10])}"
+        return f"- {md_link(model.name, model_src(model_id), here)} ({inert(KIND_LABELS[model.kind])}, released {inert(model.released)}), {inert(when[:10])}"
 
     out = ["", "### Recently added", ""] + [item(i, dates[i].added) for i in added]
     out += ["", "### Recently updated", ""] + ([item(i, dates[i].updated) for i in updated] or ["No entry has been changed since it was added."])
@@ -41,7 +43,7 @@ def atom_feed(catalog: Catalog, dates: dict[str, EntryDates], site_url: str) -> 
     entries = []
     for model_id in ids:
         model = catalog.model(model_id)
-        url = escape(site_url + model.url)
+        url = escape(site_url + model_url(model.id))
         entries.append(
             "  <entry>\n"
             f"    <title>{escape(model.name)}</title>\n"

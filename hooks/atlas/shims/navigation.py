@@ -26,3 +26,8 @@ class SharedNav:
         if key not in self._rendered:
             self._rendered[key] = caller()
         return self._rendered[key]
+
+
+def install(env: Any) -> None:
+    """Give the theme override its ``atlas_shared_nav`` global, fresh for each build."""
+    env.globals["atlas_shared_nav"] = SharedNav()

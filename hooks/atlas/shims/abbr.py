@@ -17,6 +17,7 @@ from typing import Any
 from markdown.extensions.abbr import AbbrExtension, AbbrTreeprocessor
 from markdown.util import AtomicString
 
+
 class LinearAbbrTreeprocessor(AbbrTreeprocessor):
     """AbbrTreeprocessor that passes each child's position down instead of searching for it."""
 
@@ -54,3 +55,11 @@ class LinearAbbrExtension(AbbrExtension):
 
 def makeExtension(**kwargs: Any) -> LinearAbbrExtension:  # noqa: N802 (Python-Markdown's entry point)
     return LinearAbbrExtension(**kwargs)
+
+
+def install(config: Any, glossary: dict[str, str]) -> None:
+    """Replace the site's abbr extension with this one, given the glossary's abbreviations once."""
+    if "abbr" not in config.markdown_extensions:
+        return
+    options = config.mdx_configs.pop("abbr", {})
+    config.markdown_extensions[config.markdown_extensions.index("abbr")] = LinearAbbrExtension(**options, glossary=glossary)
