@@ -78,6 +78,7 @@ def test_glossary_feeds_the_abbreviations() -> None:
     assert all(text and "[" not in text and '"' not in text for text in found.values())
 
 
+@pytest.mark.build
 def test_abbreviations_become_hover_definitions(real_site: Path) -> None:
     from bs4 import BeautifulSoup
 

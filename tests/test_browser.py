@@ -22,7 +22,7 @@ from atlas.pipeline import load_catalog
 from conftest import ROOT, run_mkdocs
 from synthetic_catalog import write_repository
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.build]
 CHROMIUM = os.environ.get("ATLAS_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 PAGE_TYPES = {
