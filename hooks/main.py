@@ -98,7 +98,7 @@ def on_env(env: Environment, **kwargs: Any) -> Environment:
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, **kwargs: Any) -> str:
     if site is not None and not page.file.generated_by and "<!--" in markdown:
         try:
-            markdown = expand(markdown, site.catalog, page.file.src_uri, site.dates)
+            markdown = expand(markdown, site.catalog, page.file.src_uri, site.history)
         except DirectiveError as exc:
             raise PluginError(f"docs/{page.file.src_uri}: {exc}") from None
     return markdown

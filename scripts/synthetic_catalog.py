@@ -43,7 +43,8 @@ MODALITIES = {
 }
 ARCHITECTURES = ("decoder-only", "encoder-decoder", "mixture-of-experts", "dual-encoder", "diffusion", "vision-transformer", "modular")
 LICENSES = ("Apache-2.0", "MIT", "proprietary", "Llama 2 Community License", "CC-BY-NC-4.0", "OpenRAIL-M", "Gemma Terms of Use")
-BENCHMARKS = (("MMLU", "5-shot"), ("GSM8K", "8-shot, chain of thought"), ("VQAv2", "test-dev"), ("MMMU", "validation"), ("HumanEval", "pass@1"), ("ImageNet", "zero-shot top-1"))
+# (benchmark id, split, setting, shots) from catalog/benchmarks.yaml, which the copy keeps.
+BENCHMARKS = (("mmlu", "test", "5-shot", 5), ("gsm8k", "test", "8-shot, chain of thought", 8), ("vqav2", "test-dev", "zero-shot", 0), ("mmmu", "val", "zero-shot", 0), ("humaneval", "test", "pass@1", 0), ("imagenet", "val", "zero-shot top-1", 0))
 HARDWARE = ("1024 A100 80GB", "2048 TPU v4 chips", "512 H100", "256 A100 40GB", "4096 TPU v5e chips")
 STEMS = ("Aurora", "Borealis", "Cobalt", "Dune", "Ember", "Fjord", "Granite", "Harbor", "Iris", "Juniper", "Kestrel", "Lumen", "Meridian", "Nimbus", "Orchid", "Pylon", "Quartz", "Raven", "Sierra", "Tundra")
 SIZES = ("125M", "350M", "1.3B", "2.7B", "7B", "13B", "34B", "70B", "175B", "540B")
@@ -120,6 +121,8 @@ def generate(count: int, source: Path = ROOT, seed: int = SEED) -> tuple[dict[st
     """``count`` model files as {id: YAML} and the references.bib text, from the real catalog's vocabulary."""
     rng = random.Random(seed)
     organizations = list(yaml.safe_load((source / "catalog" / "organizations.yaml").read_text(encoding="utf-8")))
+    families = list(yaml.safe_load((source / "catalog" / "families.yaml").read_text(encoding="utf-8")))
+    last_of_family: dict[str, tuple[str, str]] = {}
     techniques = list(yaml.safe_load((source / "catalog" / "techniques.yaml").read_text(encoding="utf-8")))
     demand = demands(source / "docs")
     real_bib = (source / "catalog" / "references.bib").read_text(encoding="utf-8")
@@ -188,8 +191,8 @@ def generate(count: int, source: Path = ROOT, seed: int = SEED) -> tuple[dict[st
                 "training.tokens": references[-1],
             },
             "results": [
-                {"benchmark": bench, "score": round(rng.uniform(20, 95), 1), "setting": setting, "source": rng.choice(references)}
-                for bench, setting in rng.sample(BENCHMARKS, k=rng.randint(2, 3))
+                {"benchmark": bench, "split": split, "setting": setting, "shots": shots, "checkpoint": f"{name} Large", "score": round(rng.uniform(20, 95), 1), "reported_by": "self", "source": rng.choice(references)}
+                for bench, split, setting, shots in rng.sample(BENCHMARKS, k=rng.randint(2, 3))
             ],
             "summary": f"{name} is a synthetic {kind} used to benchmark the Atlas; it reuses earlier models and reports {rng.randint(2, 3)} results.",
             "description": (
@@ -199,6 +202,13 @@ def generate(count: int, source: Path = ROOT, seed: int = SEED) -> tuple[dict[st
                 "The entry exists only to measure how the site scales; none of its facts describe a real model.\n"
             ),
         }
+        if index % 2 == 0:  # half the models belong to a family, each after the family's previous member
+            family = families[index // 2 % len(families)]
+            model["family"] = family
+            previous = last_of_family.get(family)
+            if previous is not None and previous[1] <= released:
+                model["succeeds"] = previous[0]
+            last_of_family[family] = (model_id, released)
         models[model_id] = model
         ids.append(model_id)
     for index, pairs in enumerate(demand.filters):
@@ -229,7 +239,7 @@ def write_repository(count: int, target: Path, source: Path = ROOT) -> Path:
     if catalog.exists():
         shutil.rmtree(catalog)
     shutil.copytree(source / "catalog" / "schema", catalog / "schema")
-    for name in ("organizations.yaml", "techniques.yaml"):
+    for name in ("organizations.yaml", "techniques.yaml", "families.yaml", "benchmarks.yaml"):
         shutil.copyfile(source / "catalog" / name, catalog / name)
     models, bib = generate(count, source)
     (catalog / "models").mkdir()

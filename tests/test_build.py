@@ -139,7 +139,7 @@ def test_models_json_matches_the_catalog(real_site: Path, catalog) -> None:
 
 
 def test_models_csv_matches_the_catalog(real_site: Path, catalog) -> None:
-    rows = list(csv.DictReader(io.StringIO((real_site / "api" / "models.csv").read_text(encoding="utf-8"))))
+    rows = list(csv.DictReader(io.StringIO((real_site / "api" / "models.csv").read_text(encoding="utf-8-sig"))))
     assert [r["id"] for r in rows] == sorted(m.id for m in catalog.models)
     by_id = {r["id"]: r for r in rows}
     for model in catalog.models:
@@ -171,12 +171,13 @@ def test_model_page_html(real_site: Path, catalog) -> None:
     for link in infobox["Organizations"].find_all("a"):
         assert (page_path.parent / link["href"] / "index.html").resolve().is_file()
     # Lineage in both directions, each link resolving to a page.
-    lineage = page.find(id="lineage").find_next_siblings("p", limit=2)
-    built_on = [a.get_text() for a in lineage[0].find_all("a")]
+    paragraphs = {p.strong.get_text(): p for p in page.find(id="lineage").find_next_siblings("p", limit=8) if p.strong}
+    built_on = [a.get_text() for a in paragraphs["Built on:"].find_all("a")]
     assert built_on == [catalog.model(m).name for m in model.built_on]
-    used_by = [a["href"] for a in lineage[1].find_all("a")]
+    used_by = [a["href"] for a in paragraphs["Used by:"].find_all("a")]
     assert len(used_by) == len(model.used_by) > 0
-    for href in [a["href"] for a in lineage[0].find_all("a")] + used_by:
+    assert [a.get_text() for a in paragraphs["Next version:"].find_all("a")] == [catalog.model(m).name for m in model.successors] == ["LLaVA-1.5"]
+    for href in [a["href"] for a in paragraphs["Built on:"].find_all("a")] + used_by:
         assert (page_path.parent / href / "index.html").resolve().is_file(), href
     # Citations rendered by mkdocs-bibtex, with a reference list.
     footnotes = page.select("div.footnote li")

@@ -29,6 +29,12 @@ def cited_keys(catalog) -> set[str]:
         keys.update(r.source for r in model.results)
     for technique in catalog.techniques.values():
         keys.update(technique.references)
+    for family in catalog.families.values():
+        keys.update(family.references)
+    keys.update(benchmark.reference for benchmark in catalog.benchmarks.values())
+    keys.update(split.reference for benchmark in catalog.benchmarks.values() for split in benchmark.splits if split.reference)
+    for organization in catalog.organizations.values():
+        keys.update(s.ref for s in organization.sources)
     for page in (ROOT / "docs").rglob("*.md"):
         keys.update(CITE_RE.findall(page.read_text(encoding="utf-8")))
     return keys

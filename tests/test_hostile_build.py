@@ -59,7 +59,7 @@ def test_the_model_appears_on_the_expected_pages(hostile_site: tuple[Path, dict]
     site, data = hostile_site
     found = sorted(path for path, page in pages(site).items() if data["name"] in page.get_text())
     assert found == [
-        "browse/access/index.html", "browse/kinds/index.html", "browse/modalities/index.html", "index.html", "models/base-llm/index.html", "models/demo-vlm/index.html", "models/index.html", "models/vision-enc/index.html", "organizations/example-corp/index.html",
+        "benchmarks/example-qa/index.html", "benchmarks/index.html", "browse/access/index.html", "browse/kinds/index.html", "browse/modalities/index.html", "index.html", "models/base-llm/index.html", "models/demo-vlm/index.html", "models/index.html", "models/vision-enc/index.html", "organizations/example-corp/index.html",
         "organizations/example-lab/index.html", "tags/index.html", "techniques/instruction-tuning/index.html", "techniques/linear-projection/index.html",
     ]
 
@@ -153,7 +153,7 @@ def test_exports_carry_the_text_as_data(hostile_site: tuple[Path, dict]) -> None
     site, data = hostile_site
     record = {m["id"]: m for m in json.loads((site / "api" / "models.json").read_text(encoding="utf-8"))["models"]}["demo-vlm"]
     assert (record["name"], record["summary"], record["description"]) == (data["name"], data["summary"], data["description"])
-    row = {r["id"]: r for r in csv.DictReader(io.StringIO((site / "api" / "models.csv").read_text(encoding="utf-8")))}["demo-vlm"]
+    row = {r["id"]: r for r in csv.DictReader(io.StringIO((site / "api" / "models.csv").read_text(encoding="utf-8-sig")))}["demo-vlm"]
     assert (row["name"], row["summary"], row["license"]) == (data["name"], data["summary"], data["license"])
     assert (site / "api" / "references.bib").read_bytes() == (HOSTILE / "catalog" / "references.bib").read_bytes()
 

@@ -22,7 +22,7 @@ import pytest
 from bs4 import BeautifulSoup
 from mkdocs.utils.meta import get_data
 
-from atlas.records import Catalog, Result, Source, Training, Variant
+from atlas.records import Catalog, Lineage, Result, Source, Training, Variant
 from atlas.render.description import ALLOWED_TAGS, to_html
 from atlas.render.directives import expand
 from atlas.render.escape import UnsafeValue, script_json
@@ -84,13 +84,13 @@ def hostile(catalog: Catalog, payload: str) -> Catalog:
         training=Training(data=payload, tokens="1T", hardware=payload),
         parts=(("modality_encoder", ("vision-enc",)), ("input_projector", (payload,))),
         variants=(Variant(name=payload, parameters="1B"),),
-        results=(Result(payload, 1.0, "examplecorp2023demo", payload),),
+        results=(Result("example-qa", "test", 1.0, payload, "examplecorp2023demo", setting=payload, checkpoint=payload),),
         sources=(Source("released", "examplecorp2023demo", payload),),
     )
     organizations = {**catalog.organizations, "example-corp": dataclasses.replace(catalog.organizations["example-corp"], name=payload, country=payload)}
     techniques = {**catalog.techniques, "linear-projection": dataclasses.replace(catalog.techniques["linear-projection"], name=payload, summary=payload, aliases=(payload,))}
     models = tuple(demo if model.id == "demo-vlm" else model for model in catalog.models)
-    return Catalog(models, organizations, techniques, catalog.references)
+    return dataclasses.replace(catalog, models=models, organizations=organizations, techniques=techniques, lineage=Lineage.of(models))
 
 
 def text(element: Any) -> str:
@@ -158,7 +158,7 @@ def test_model_page_is_inert_and_shows_text_as_written(payload: str, catalog: Ca
     assert [[text(c) for c in row] for row in cells(page, "architecture")] == [["Modality encoder", "Vision Enc"], ["Input projector", payload]]
     assert [text(c) for c in cells(page, "variants")[0]] == [payload, "1B", "–", "–"]
     assert [[text(c) for c in row] for row in cells(page, "training")] == [["Data", payload], ["Tokens", "1T"], ["Hardware", payload]]
-    assert [text(c) for c in cells(page, "results")[0]][:3] == [payload, "1.0", payload]
+    assert [text(c) for c in cells(page, "results")[0]][:7] == ["ExampleQA", "test", "1", "only result", payload, payload, payload]
     assert [[text(c) for c in row] for row in cells(page, "sources")][1] == ["released", "Example Corp 2023 [@examplecorp2023demo]", payload]
     assert [text(li) for li in page.find(id="techniques").find_next("ul").find_all("li")][0] == f"{payload}: {payload}"
     assert page.find(id="cite-this-entry").find_next("code").get_text().strip() == cite_entry(model, SITE_URL, "2026")
@@ -203,8 +203,8 @@ def test_exports_carry_text_as_data(payload: str, catalog: Catalog) -> None:
     evil = hostile(catalog, payload)
     record = {m["id"]: m for m in json.loads(models_json(evil, SITE_URL))["models"]}["demo-vlm"]
     assert (record["name"], record["summary"], record["description"], record["license"], record["aliases"]) == (payload, payload, payload, payload, [payload])
-    assert record["training"]["data"] == payload and record["results"][0]["benchmark"] == payload
-    row = {r["id"]: r for r in csv.DictReader(io.StringIO(models_csv(evil, SITE_URL)))}["demo-vlm"]
+    assert record["training"]["data"] == payload and record["results"][0]["setting"] == payload and record["results"][0]["checkpoint"] == payload
+    row = {r["id"]: r for r in csv.DictReader(io.StringIO(models_csv(evil, SITE_URL).removeprefix("\ufeff")))}["demo-vlm"]
     shown = "'" + payload if payload.startswith(("=", "+", "-", "@", "\t", "\r")) else payload
     assert (row["name"], row["summary"], row["license"]) == (shown, shown, shown)
 
@@ -221,7 +221,7 @@ def test_description_allows_only_the_documented_markdown(payload: str, site_mark
 
 def test_links_outside_http_are_refused_by_the_renderers(catalog: Catalog) -> None:
     demo = dataclasses.replace(catalog.model("demo-vlm"), links=(("website", "javascript:alert(1)"),))
-    evil = Catalog(tuple(demo if m.id == "demo-vlm" else m for m in catalog.models), catalog.organizations, catalog.techniques, catalog.references)
+    evil = dataclasses.replace(catalog, models=tuple(demo if m.id == "demo-vlm" else m for m in catalog.models))
     with pytest.raises(UnsafeValue, match=r"refusing to link to 'javascript:alert\(1\)': only http:// and https:// URLs are rendered"):
         model_page(demo, evil, SITE_URL, "2026")
     cited = dataclasses.replace(catalog.model("vision-enc"), references=("x](javascript:alert(1))",))
@@ -229,7 +229,7 @@ def test_links_outside_http_are_refused_by_the_renderers(catalog: Catalog) -> No
         model_page(cited, catalog, SITE_URL, "2026")
     org = {**catalog.organizations, "example-lab": dataclasses.replace(catalog.organizations["example-lab"], website="data:text/html,x")}
     with pytest.raises(UnsafeValue, match="refusing to link to 'data:text/html,x'"):
-        organization_page("example-lab", Catalog(catalog.models, org, catalog.techniques, catalog.references))
+        organization_page("example-lab", dataclasses.replace(catalog, organizations=org))
 
 
 def test_cite_block_fence_outgrows_backticks_in_the_name(catalog: Catalog, site_markdown: Callable[[str], BeautifulSoup]) -> None:

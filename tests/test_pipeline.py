@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 import validate as validate_script
 from atlas.pipeline import load_catalog
 from atlas.problems import CatalogError
+from atlas.schema import schema
 from atlas.site import Site
 from conftest import INVALID, ROOT, VALID, overlay_case
 
@@ -148,4 +149,4 @@ def test_a_file_changed_behind_its_modification_time_is_checked_again(tmp_path: 
     model.write_text(model.read_text(encoding="utf-8").replace("kind: vision-encoder", "kind: vision-enkoder"), encoding="utf-8")
     os.utime(model, ns=(settled, settled))
     problems = load_catalog(root, cache_dir=tmp_path / "cache", build=False)[1]
-    assert [p.message.split(" (got")[0] for p in problems] == ["must be one of: llm, mm-llm, vision-encoder, vision-language-encoder, multimodal-encoder, image-generator, video-generator, speech-model, audio-model"]
+    assert [p.message.split(" (got")[0] for p in problems] == ["must be one of: " + ", ".join(schema("model")["properties"]["kind"]["enum"])]

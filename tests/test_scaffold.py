@@ -9,6 +9,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from atlas.schema import schema
 from bs4 import BeautifulSoup
 
 import new_model
@@ -224,7 +226,7 @@ def with_args(**changes: str) -> list[str]:
     return args
 
 
-KINDS = "llm, mm-llm, vision-encoder, vision-language-encoder, multimodal-encoder, image-generator, video-generator, speech-model, audio-model"
+KINDS = ", ".join(schema("model")["properties"]["kind"]["enum"])
 REFUSALS = {
     "existing id": (with_args(id="base-llm"), ["catalog/models/base-llm.yaml already exists; edit that file, or choose another id"]),
     "unknown organization": (with_args(organization="example-labs"), ["unknown organization 'example-labs'; did you mean 'example-lab'?; add it to catalog/organizations.yaml first"]),

@@ -27,7 +27,7 @@ from atlas.schema import SCHEMA_DIR
 PARALLEL_MIN_FILES = 400
 # The second process's share of them: this one also reads the bibliography meanwhile.
 WORKER_SHARE = 0.85
-MAPPINGS = ("organizations", "techniques")
+MAPPINGS = ("organizations", "techniques", "families", "benchmarks")
 T = TypeVar("T")
 
 
@@ -58,7 +58,7 @@ class Paths:
 
 @dataclass(frozen=True)
 class Source:
-    """One catalog file to read: its kind (model, organizations, techniques), where it is, and how it is named in messages."""
+    """One catalog file to read: its kind (model, or a shared file's name), where it is, and how it is named in messages."""
 
     kind: str
     file: str
@@ -86,13 +86,13 @@ def load_catalog(
         problems += [p for s in sources for p in checked[s.display].problems] + bib_problems
         context = _context(sources, checked, references, bib_problems)
         wanted = {paths.display(Path(p)) for p in only} if only is not None else None
-        problems += validate.catalog_problems(context, checked["organizations"].document, checked["techniques"].document, wanted)
+        problems += validate.catalog_problems(context, {kind: checked[kind].document for kind in MAPPINGS}, wanted)
         problems += [Problem(d.path, line, name, message) for d in context.documents.values() for name, line, message in validate.future_rule(d, validate.today())]
         problems = sorted(set(_reported(problems, wanted, context, paths)))
         if problems or not build:
             return None, problems
         models = {model_id: (document.path, document.data) for model_id, document in context.documents.items()}
-        return Catalog.build(models, context.organizations or {}, context.techniques or {}, references), []
+        return Catalog.build(models, {kind: checked[kind].document.data for kind in MAPPINGS}, references), []
     finally:
         cache.save()
 
@@ -218,7 +218,7 @@ def _fresh(items: list[tuple[str, str, str]]) -> list[tuple[Any, bytes, Stored]]
 
 
 def read_files(sources: list[Source], cache: Cache, meanwhile: Callable[[], T]) -> tuple[dict[str, validate.Checked], T]:
-    """Each file as read and checked, by display path (organizations and techniques also by kind), through the cache.
+    """Each file as read and checked, by display path (the shared files also by kind), through the cache.
 
     ``meanwhile`` (reading the bibliography) runs while a second process checks files, if there are many to check.
     """
@@ -247,7 +247,7 @@ def read_files(sources: list[Source], cache: Cache, meanwhile: Callable[[], T]) 
         index, data, lines, plain, passed = values[source.display]
         if not data:
             document = None
-        elif index is None:  # organizations and techniques: read whole, by every rule
+        elif index is None:  # a shared file: read whole, by every rule
             document = Document(source.display, marshal.loads(data), _Lines(lines))
         else:
             document = Document(source.display, _Data(index, data), _Lines(lines))
@@ -296,13 +296,11 @@ def read_references(paths: Paths, cache: Cache) -> tuple[dict[str, Reference], l
 
 
 def _context(sources: list[Source], checked: dict[str, validate.Checked], references: dict[str, Reference], bib_problems: list[Problem]) -> validate.Context:
-    organizations, techniques = checked["organizations"], checked["techniques"]
     models = [s for s in sources if s.kind == "model"]
     return validate.Context(
         documents={s.model_id: checked[s.display].document for s in models if checked[s.display].passed},
         model_ids={s.model_id for s in models},
-        organizations=organizations.document.data if organizations.passed else None,
-        techniques=techniques.document.data if techniques.passed else None,
+        shared={kind: checked[kind].document.data if checked[kind].passed else None for kind in MAPPINGS},
         references=None if bib_problems else references,
     )
 

@@ -71,13 +71,69 @@ class Organization:
     id: str
     name: str
     type: str
+    aliases: tuple[str, ...] = ()
     country: str | None = None
     website: str | None = None
     parent: str | None = None
+    sources: tuple[Source, ...] = ()
 
     @classmethod
     def from_data(cls, org_id: str, data: dict[str, Any]) -> Organization:
-        return cls(id=org_id, **{name: data[name] for name in ("name", "type", "country", "website", "parent") if name in data})
+        values = {name: data[name] for name in ("name", "type", "country", "website", "parent") if name in data}
+        return cls(id=org_id, aliases=_tuple(data.get("aliases")), sources=_sources(data.get("sources") or {}), **values)
+
+
+@dataclass(frozen=True)
+class Family:
+    """A line of versions (Qwen, Qwen2, Qwen2.5, ...); its members name it in ``family``."""
+
+    id: str
+    name: str
+    organizations: tuple[str, ...]
+    summary: str
+    references: tuple[str, ...]
+    aliases: tuple[str, ...] = ()
+
+    @classmethod
+    def from_data(cls, family_id: str, data: dict[str, Any]) -> Family:
+        return cls(family_id, data["name"], tuple(data["organizations"]), data["summary"], tuple(data["references"]), _tuple(data.get("aliases")))
+
+
+@dataclass(frozen=True)
+class Split:
+    id: str
+    name: str
+    metric: str
+    low: float
+    high: float | None
+    reference: str | None = None
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """A registered benchmark: what it measures, on which scale, and the splits results may name."""
+
+    id: str
+    name: str
+    task: str
+    modalities: tuple[str, ...]
+    metric: str
+    higher_is_better: bool
+    splits: tuple[Split, ...]
+    reference: str
+    summary: str
+    aliases: tuple[str, ...] = ()
+    website: str | None = None
+
+    @classmethod
+    def from_data(cls, benchmark_id: str, data: dict[str, Any]) -> Benchmark:
+        low, high = data["range"]
+        splits = tuple(Split(s["id"], s["name"], s.get("metric", data["metric"]), *(s.get("range") or (low, high)), s.get("reference")) for s in data["splits"])
+        return cls(benchmark_id, data["name"], data["task"], tuple(data["modalities"]), data["metric"], data["higher_is_better"], splits,
+                   data["reference"], data["summary"], _tuple(data.get("aliases")), data.get("website"))
+
+    def split(self, split_id: str) -> Split:
+        return next(s for s in self.splits if s.id == split_id)
 
 
 @dataclass(frozen=True)
@@ -126,11 +182,58 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Samples:
+    k: int
+    aggregate: str
+
+
+@dataclass(frozen=True)
 class Result:
+    """One score as a source reports it: benchmark, split, setting, checkpoint, who measured it."""
+
     benchmark: str
+    split: str
     score: float
+    reported_by: str
     source: str
     setting: str | None = None
+    shots: int | None = None
+    cot: bool | None = None
+    samples: Samples | None = None
+    checkpoint: str | None = None
+    note: str | None = None
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Result:
+        values = dict(data)
+        if values.get("samples") is not None:
+            values["samples"] = Samples(**values["samples"])
+        return cls(**values)
+
+    @property
+    def condition(self) -> tuple[Any, ...]:
+        """What must match for two scores to be ranked together: split, shots, chain of thought, sampling."""
+        return (self.split, self.shots, self.cot, self.samples)
+
+    def describe(self) -> str:
+        """The setting in words: the source's own, then what the structured fields add."""
+        parts = [self.setting] if self.setting else []
+        structured = []
+        if self.shots is not None and not (self.setting and "shot" in self.setting):
+            structured.append(f"{self.shots}-shot")
+        if self.cot and not (self.setting and ("CoT" in self.setting or "chain" in self.setting.lower())):
+            structured.append("chain of thought")
+        if self.samples is not None:
+            structured.append({"majority": f"majority of {self.samples.k}", "average": f"mean of {self.samples.k} samples", "pass": f"pass@{self.samples.k}"}[self.samples.aggregate])
+        return "; ".join(parts + ([", ".join(structured)] if structured else []))
+
+
+@dataclass(frozen=True)
+class Relation:
+    """Another model whose weights this one was made from, and how (fine-tune, distillation, merge, quantization)."""
+
+    model: str
+    relation: str
 
 
 def _tuple(value: Any) -> tuple[Any, ...]:
@@ -154,7 +257,8 @@ _CONVERT: dict[str, Callable[[Any], tuple[str, Any] | list[tuple[str, Any]]]] = 
     "architecture": lambda v: [("architecture_type", v.get("type")), ("parts", _parts(v))],
     "links": lambda v: ("links", tuple(v.items())),
     "sources": lambda v: ("sources", _sources(v)),
-    "results": lambda v: ("results", tuple(Result(r["benchmark"], r["score"], r["source"], r.get("setting")) for r in v)),
+    "results": lambda v: ("results", tuple(Result.from_data(r) for r in v)),
+    "derived_from": lambda v: ("derived_from", tuple(Relation(**r) for r in v)),
 }
 
 
@@ -181,8 +285,13 @@ class Model:
     architecture_type: str | None = None
     parts: tuple[tuple[str, tuple[str, ...]], ...] = ()
     built_on: tuple[str, ...] = ()
+    family: str | None = None
+    succeeds: str | None = None
+    derived_from: tuple[Relation, ...] = ()
     shares_paper_with: tuple[str, ...] = ()
     used_by: tuple[str, ...] = ()
+    successors: tuple[str, ...] = ()
+    derivatives: tuple[str, ...] = ()
     techniques: tuple[str, ...] = ()
     license: str | None = None
     links: tuple[tuple[str, str], ...] = ()
@@ -242,13 +351,17 @@ class Lineage:
 
     @classmethod
     def of(cls, models: Iterable[Model]) -> Lineage:
-        """built_on edges, and architecture parts that name another model of ``models``."""
+        """built_on, succeeds and derived_from edges, and architecture parts that name another model of ``models``."""
         models = tuple(models)
         ids = {model.id for model in models}
         relations: dict[tuple[str, str], set[str]] = defaultdict(set)
         for model in models:
             for target in model.built_on:
                 relations[(target, model.id)].add("built_on")
+            if model.succeeds:
+                relations[(model.succeeds, model.id)].add("succeeds")
+            for derived in model.derived_from:
+                relations[(derived.model, model.id)].add(derived.relation)
             for part, values in model.parts:
                 for value in values:
                     if value in ids and value != model.id:
@@ -273,28 +386,42 @@ class Catalog:
     organizations: dict[str, Organization] = field(hash=False)
     techniques: dict[str, Technique] = field(hash=False)
     references: dict[str, Reference] = field(hash=False)
+    families: dict[str, Family] = field(hash=False, default_factory=dict)
+    benchmarks: dict[str, Benchmark] = field(hash=False, default_factory=dict)
     lineage: Lineage = field(hash=False, default=Lineage((), {}, {}, {}))
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_id", {model.id: model for model in self.models})
 
     @classmethod
-    def build(
-        cls, models: dict[str, tuple[str, dict[str, Any]]], organizations: dict[str, Any], techniques: dict[str, Any], references: dict[str, Reference]
-    ) -> Catalog:
-        """The catalog of checked data: ``models`` maps an id to (path, data); reverse edges are computed here."""
-        used_by: dict[str, list[str]] = {model_id: [] for model_id in models}
+    def build(cls, models: dict[str, tuple[str, dict[str, Any]]], shared: dict[str, dict[str, Any]], references: dict[str, Reference]) -> Catalog:
+        """The catalog of checked data: ``models`` maps an id to (path, data), ``shared`` each shared file's data by its kind.
+
+        The reverse edges (used_by, successors, derivatives) and the lineage are computed here.
+        """
+        reverse: dict[str, dict[str, list[str]]] = {name: {model_id: [] for model_id in models} for name in ("used_by", "successors", "derivatives")}
         for model_id, (_, data) in models.items():
-            for target in data.get("built_on") or ():
-                if target in used_by:
-                    used_by[target].append(model_id)
-        made = tuple(Model.from_data(model_id, path, data, used_by=tuple(sorted(used_by[model_id]))) for model_id, (path, data) in sorted(models.items()))
+            targets = {
+                "used_by": data.get("built_on") or (),
+                "successors": [data["succeeds"]] if data.get("succeeds") else (),
+                "derivatives": [r["model"] for r in data.get("derived_from") or ()],
+            }
+            for name, found in targets.items():
+                for target in found:
+                    if target in reverse[name]:
+                        reverse[name][target].append(model_id)
+        made = tuple(
+            Model.from_data(model_id, path, data, **{name: tuple(sorted(ids[model_id])) for name, ids in reverse.items()})
+            for model_id, (path, data) in sorted(models.items())
+        )
         return cls(
             models=made,
-            lineage=Lineage.of(made),
-            organizations={key: Organization.from_data(key, value) for key, value in organizations.items()},
-            techniques={key: Technique.from_data(key, value) for key, value in techniques.items()},
+            organizations={key: Organization.from_data(key, value) for key, value in shared.get("organizations", {}).items()},
+            techniques={key: Technique.from_data(key, value) for key, value in shared.get("techniques", {}).items()},
             references=references,
+            families={key: Family.from_data(key, value) for key, value in shared.get("families", {}).items()},
+            benchmarks={key: Benchmark.from_data(key, value) for key, value in shared.get("benchmarks", {}).items()},
+            lineage=Lineage.of(made),
         )
 
     def model(self, model_id: str) -> Model:
@@ -312,6 +439,13 @@ class Catalog:
 
     def by_technique(self, technique_id: str) -> tuple[Model, ...]:
         return self.filtered(lambda model: technique_id in model.techniques)
+
+    def by_family(self, family_id: str) -> tuple[Model, ...]:
+        return self.filtered(lambda model: model.family == family_id)
+
+    def results_on(self, benchmark_id: str) -> list[tuple[Model, Result]]:
+        """Every (model, result) on ``benchmark_id``."""
+        return [(model, result) for model in self.models for result in model.results if result.benchmark == benchmark_id]
 
 
 def sort_models(models: Iterable[Model]) -> tuple[Model, ...]:

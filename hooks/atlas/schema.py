@@ -19,6 +19,8 @@ SCHEMA_FILES = {
     "model": "model.schema.json",
     "organizations": "organizations.schema.json",
     "techniques": "techniques.schema.json",
+    "families": "families.schema.json",
+    "benchmarks": "benchmarks.schema.json",
 }
 _TYPE_NAMES = {
     "string": "text",

@@ -14,23 +14,25 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from atlas.cache import Cache, stamp
-from atlas.history import EntryDates, entry_dates
+from atlas.history import EntryHistory, entry_histories
 from atlas.pipeline import load_catalog
 from atlas.problems import CatalogError, Problem
 from atlas.records import Catalog
 from atlas.render import links
-from atlas.render.exports import models_csv, models_json
+from atlas.render.benchmarks import benchmark_page, benchmarks_index
+from atlas.render.exports import benchmarks_json, families_json, models_csv, models_json, results_csv, results_json
+from atlas.render.families import families_index, family_page
 from atlas.render.facets import FACET_PAGES
 from atlas.render.index_pages import models_index, organization_page, organizations_index, technique_page, techniques_index
 from atlas.render.lineage import neighbours
 from atlas.render.model_page import model_page
-from atlas.render.whats_new import atom_feed
+from atlas.render.whats_new import atom_feed, changes_json
 from atlas.schema import SCHEMA_DIR
 from atlas.validate import suggest
 from atlas import vocabulary
 
 # Index pages are listed in the nav; the rest are reached through them.
-NAV_PAGES = (links.index_src("model"), links.index_src("organization"), links.index_src("technique"), *FACET_PAGES)
+NAV_PAGES = tuple(links.index_src(kind) for kind in links.FOLDERS) + tuple(FACET_PAGES)
 MEMO = "bibtex-text"
 
 
@@ -47,7 +49,7 @@ class Site:
 
     root: Path
     catalog: Catalog
-    dates: dict[str, EntryDates]
+    history: dict[str, EntryHistory]
     site_url: str
     year: str
     cache: Cache
@@ -73,8 +75,8 @@ class Site:
             raise CatalogError(problems)
         if preview is not None and not catalog.has_model(preview):
             raise CatalogError([Problem("catalog/models", 1, "preview", f"no model {preview!r} to preview{suggest(preview, [m.id for m in catalog.models])}")])
-        site = cls(root, catalog, entry_dates(root), site_url or "/", build_year(), cache, preview=preview)
-        site.pages = page_sources(catalog, site.site_url, site.year)
+        site = cls(root, catalog, entry_histories(root), site_url or "/", build_year(), cache, preview=preview)
+        site.pages = page_sources(catalog, site.site_url, site.year, site.history)
         if preview is not None:
             wanted = preview_pages(catalog, preview)
             site.pages = {src: render for src, render in site.pages.items() if src in wanted}
@@ -90,7 +92,12 @@ class Site:
             return
         yield "api/models.json", models_json(self.catalog, self.site_url)
         yield "api/models.csv", models_csv(self.catalog, self.site_url)
-        yield "feed.xml", atom_feed(self.catalog, self.dates, self.site_url)
+        yield "api/results.json", results_json(self.catalog, self.site_url)
+        yield "api/results.csv", results_csv(self.catalog, self.site_url)
+        yield "api/benchmarks.json", benchmarks_json(self.catalog, self.site_url)
+        yield "api/families.json", families_json(self.catalog, self.site_url)
+        yield "api/changes.json", changes_json(self.catalog, self.history, self.site_url)
+        yield "feed.xml", atom_feed(self.catalog, self.history, self.site_url)
         yield "api/references.bib", (self.root / "catalog" / "references.bib").read_bytes()
         for schema in sorted((self.root / "catalog" / "schema").glob("*.json")):
             yield f"schema/{schema.name}", schema.read_bytes()
@@ -103,7 +110,7 @@ class Site:
         self.cache.save()
 
 
-def page_sources(catalog: Catalog, site_url: str, year: str) -> dict[str, Callable[[], str]]:
+def page_sources(catalog: Catalog, site_url: str, year: str, history: dict[str, EntryHistory] | None = None) -> dict[str, Callable[[], str]]:
     """For every page generated from the catalog, keyed by its path under docs/, a function that renders its Markdown.
 
     The build renders each page only when MkDocs reads it, so it never holds every
@@ -113,6 +120,8 @@ def page_sources(catalog: Catalog, site_url: str, year: str) -> dict[str, Callab
         links.index_src("model"): partial(models_index, catalog),
         links.index_src("organization"): partial(organizations_index, catalog),
         links.index_src("technique"): partial(techniques_index, catalog),
+        links.index_src("benchmark"): partial(benchmarks_index, catalog),
+        links.index_src("family"): partial(families_index, catalog),
     }
     for src, render_facet in FACET_PAGES.items():
         pages[src] = partial(render_facet, catalog)
@@ -122,10 +131,15 @@ def page_sources(catalog: Catalog, site_url: str, year: str) -> dict[str, Callab
             pages[links.src("organization", org_id)] = partial(organization_page, org_id, catalog)
     for technique_id in sorted(catalog.techniques):
         pages[links.src("technique", technique_id)] = partial(technique_page, technique_id, catalog)
+    for benchmark_id in sorted(catalog.benchmarks):
+        pages[links.src("benchmark", benchmark_id)] = partial(benchmark_page, benchmark_id, catalog)
+    for family_id in sorted(catalog.families):
+        if catalog.by_family(family_id):
+            pages[links.src("family", family_id)] = partial(family_page, family_id, catalog)
     # Model pages last: MkDocs renders in this order, and the long listings above, rendered
     # while memory is still small, do not raise the build's peak at the end.
     for model in catalog.models:
-        pages[links.model_src(model.id)] = partial(model_page, model, catalog, site_url, year)
+        pages[links.model_src(model.id)] = partial(model_page, model, catalog, site_url, year, (history or {}).get(model.id), bool(history))
     return pages
 
 
@@ -135,9 +149,12 @@ def preview_pages(catalog: Catalog, model_id: str) -> set[str]:
     pages = {links.model_src(other) for other in neighbours(catalog, model_id)}
     pages |= {links.src("organization", org) for org in model.organizations}
     pages |= {links.src("technique", technique) for technique in model.techniques}
+    pages |= {links.src("benchmark", result.benchmark) for result in model.results}
+    if model.family:
+        pages.add(links.src("family", model.family))
     return pages
 
 
-def generated_pages(catalog: Catalog, site_url: str, year: str) -> dict[str, str]:
+def generated_pages(catalog: Catalog, site_url: str, year: str, history: dict[str, EntryHistory] | None = None) -> dict[str, str]:
     """Markdown for every page generated from the catalog, keyed by its path under docs/."""
-    return {src: render() for src, render in page_sources(catalog, site_url, year).items()}
+    return {src: render() for src, render in page_sources(catalog, site_url, year, history).items()}

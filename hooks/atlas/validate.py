@@ -298,18 +298,25 @@ def file_name_rule(name: str) -> Iterator[Finding]:
 # The fields that the rules run on every model each time read (names, shared papers,
 # lineage, dates in the future). The cache keeps them at hand, so a run that reports on one file
 # need not unpack every other file; any other field is still there, unpacked on first use.
-CATALOG_FIELDS = ("name", "aliases", "built_on", "shares_paper_with", "references", "released")
+CATALOG_FIELDS = ("name", "aliases", "built_on", "shares_paper_with", "references", "released", "succeeds", "derived_from")
 
 
 @dataclass(frozen=True)
 class Context:
-    """What the catalog rules compare a file against. A shared file that failed its own checks is None."""
+    """What the catalog rules compare a file against. A shared file that failed its own checks is None in ``shared``."""
 
     documents: dict[str, Document]  # model id -> document, for the models that passed the schema
     model_ids: set[str]  # every model file with a valid name, passed or not
-    organizations: dict[str, Any] | None
-    techniques: dict[str, Any] | None
+    shared: dict[str, dict[str, Any] | None]  # organizations, techniques, families, benchmarks
     references: dict[str, Reference] | None
+
+    @property
+    def organizations(self) -> dict[str, Any] | None:
+        return self.shared["organizations"]
+
+    @property
+    def techniques(self) -> dict[str, Any] | None:
+        return self.shared["techniques"]
 
 
 def future_rule(document: Document, when: dt.date) -> Iterator[Finding]:
@@ -352,12 +359,94 @@ def references_rule(document: Document, context: Context) -> Iterator[Finding]:
             yield schema.field_name(key), document.line(key), f"unknown BibTeX key {ref!r}{suggest(ref, context.references)}; add the entry to catalog/references.bib"
 
 
-MODEL_RULES = (organizations_rule, techniques_rule, references_rule)
+def family_rule(document: Document, context: Context) -> Iterator[Finding]:
+    families = context.shared["families"]
+    family = document.data.get("family")
+    if family and families is not None and family not in families:
+        yield "family", document.line(("family",)), f"unknown family {family!r}{suggest(family, families)}; add it to catalog/families.yaml"
+
+
+def _released(model_id: str, context: Context) -> str | None:
+    document = context.documents.get(model_id)
+    return document.data.get("released") if document is not None else None
+
+
+def succeeds_rule(model_id: str, document: Document, context: Context) -> Iterator[Finding]:
+    """The previous version exists, is another model, and is not newer."""
+    target = document.data.get("succeeds")
+    if not target or is_placeholder(target):
+        return
+    line = document.line(("succeeds",))
+    if target == model_id:
+        yield "succeeds", line, "a model cannot succeed itself"
+    elif target not in context.model_ids:
+        yield "succeeds", line, f"unknown model {target!r}{suggest(target, context.documents)}"
+    else:
+        before, after = _released(target, context), document.data.get("released")
+        if isinstance(before, str) and isinstance(after, str):
+            common = min(len(before), len(after))
+            if before[:common] > after[:common]:
+                yield "succeeds", line, f"{target!r} was released in {before}, after this model ({after}); a successor cannot be older than its predecessor"
+        predecessor = context.documents.get(target)
+        if predecessor is not None and document.data.get("family") and predecessor.data.get("family") not in (None, document.data.get("family")):
+            yield "succeeds", line, f"{target!r} is in family {predecessor.data.get('family')!r}, not {document.data.get('family')!r}; succeeds names the previous version in the same family"
+
+
+def derived_from_rule(model_id: str, document: Document, context: Context) -> Iterator[Finding]:
+    seen: set[str] = set()
+    for index, relation in enumerate(document.data.get("derived_from") or []):
+        target = relation["model"]
+        where = (f"derived_from[{index}].model", document.line(("derived_from", index, "model")))
+        if target == model_id:
+            yield *where, "a model cannot be derived from itself"
+        elif target not in context.model_ids:
+            yield *where, f"unknown model {target!r}{suggest(target, context.documents)}"
+        elif target in seen:
+            yield *where, f"{target!r} is named twice; give one relation per base model"
+        seen.add(target)
+
+
+def _condition(result: dict[str, Any]) -> tuple[Any, ...]:
+    samples = result.get("samples") or {}
+    return (result["benchmark"], result["split"], result.get("setting"), result.get("shots"), result.get("cot"), samples.get("k"), samples.get("aggregate"), result.get("checkpoint"))
+
+
+def results_rule(document: Document, context: Context) -> Iterator[Finding]:
+    """Each result names a registered benchmark and split, scores within its range, and agrees with its twins."""
+    benchmarks = context.shared["benchmarks"]
+    if benchmarks is None:
+        return
+    seen: dict[tuple[Any, ...], tuple[int, Any]] = {}
+    for index, result in enumerate(document.data.get("results") or []):
+        key = ("results", index)
+        benchmark = benchmarks.get(result["benchmark"])
+        if benchmark is None:
+            yield f"results[{index}].benchmark", document.line(key + ("benchmark",)), f"unknown benchmark {result['benchmark']!r}{suggest(result['benchmark'], benchmarks)}; register it in catalog/benchmarks.yaml"
+            continue
+        splits = {split["id"]: split for split in benchmark["splits"]}
+        split = splits.get(result["split"])
+        if split is None:
+            yield f"results[{index}].split", document.line(key + ("split",)), f"{result['benchmark']} has no split {result['split']!r}; use one of: {', '.join(splits)}"
+            continue
+        low, high = split.get("range") or benchmark["range"]
+        score = result["score"]
+        if score < low or (high is not None and score > high):
+            scale = f"from {low:g} to {high:g}" if high is not None else f"from {low:g}"
+            yield f"results[{index}].score", document.line(key + ("score",)), f"{score:g} is outside the {benchmark['name']} {split['id']} scale, which runs {scale} ({split.get('metric', benchmark['metric'])})"
+        twin = seen.get(_condition(result))
+        if twin is not None and twin[1] != score and not (result.get("note") and document.data["results"][twin[0]].get("note")):
+            yield f"results[{index}].score", document.line(key + ("score",)), f"{score:g} disagrees with results[{twin[0]}] ({twin[1]:g}) for the same benchmark, split, setting and checkpoint; keep one, or give both a note saying why they differ"
+        seen.setdefault(_condition(result), (index, score))
+
+
+MODEL_RULES = (organizations_rule, techniques_rule, references_rule, family_rule, results_rule)
 
 
 def model_rules(model_id: str, document: Document, context: Context) -> list[Problem]:
     """The catalog rules of one model that passed the schema."""
     found = _findings(document, built_on_rule(model_id, document, context))
+    found += _findings(document, succeeds_rule(model_id, document, context))
+    found += _findings(document, derived_from_rule(model_id, document, context))
     for rule in MODEL_RULES:
         found += _findings(document, rule(document, context))
     return found
@@ -436,12 +525,22 @@ def cycles(graph: dict[str, tuple[str, ...]]) -> list[list[str]]:
 
 
 def lineage_rule(documents: dict[str, Document]) -> Iterator[Problem]:
-    """built_on has no cycles."""
-    graph = {model_id: tuple(doc.data.get("built_on") or ()) for model_id, doc in documents.items()}
+    """built_on, derived_from and succeeds together have no cycles."""
+    graph: dict[str, tuple[str, ...]] = {}
+    fields: dict[tuple[str, str], tuple[str, tuple]] = {}
+    for model_id, doc in documents.items():
+        data = doc.data
+        targets = [(t, (f"built_on[{i}]", ("built_on", i))) for i, t in enumerate(data.get("built_on") or ())]
+        targets += [(r["model"], (f"derived_from[{i}].model", ("derived_from", i, "model"))) for i, r in enumerate(data.get("derived_from") or ())]
+        if data.get("succeeds"):
+            targets.append((data["succeeds"], ("succeeds", ("succeeds",))))
+        for target, where in targets:
+            fields.setdefault((model_id, target), where)
+        graph[model_id] = tuple(dict.fromkeys(target for target, _ in targets))
     for cycle in cycles(graph):
         document = documents[cycle[0]]
-        index = list(graph[cycle[0]]).index(cycle[1] if len(cycle) > 1 else cycle[0])
-        yield Problem(document.path, document.line(("built_on", index)), f"built_on[{index}]", "lineage cycle: " + " -> ".join(cycle + [cycle[0]]))
+        name, key = fields[(cycle[0], cycle[1] if len(cycle) > 1 else cycle[0])]
+        yield Problem(document.path, document.line(key), name, "lineage cycle: " + " -> ".join(cycle + [cycle[0]]))
 
 
 def organization_parent_rule(document: Document) -> Iterator[Finding]:
@@ -458,13 +557,65 @@ def technique_references_rule(document: Document, references: dict[str, Referenc
                 yield f"{key}.references[{index}]", document.line((key, "references", index)), f"unknown BibTeX key {ref!r}{suggest(ref, references)}"
 
 
-def catalog_problems(context: Context, organizations: Document | None, techniques: Document | None, wanted: set[str] | None) -> list[Problem]:
+def family_rules(document: Document, context: Context) -> Iterator[Finding]:
+    """A family's organizations and references exist."""
+    organizations = context.organizations
+    for key, value in document.data.items():
+        for index, org in enumerate(value["organizations"]):
+            if organizations is not None and org not in organizations:
+                yield f"{key}.organizations[{index}]", document.line((key, "organizations", index)), f"unknown organization {org!r}{suggest(org, organizations)}"
+        for index, ref in enumerate(value["references"]):
+            if context.references is not None and ref not in context.references:
+                yield f"{key}.references[{index}]", document.line((key, "references", index)), f"unknown BibTeX key {ref!r}{suggest(ref, context.references)}"
+
+
+def benchmark_rules(document: Document, context: Context) -> Iterator[Finding]:
+    """A benchmark's reference exists, its split ids are unique, its ranges run upwards."""
+    for key, value in document.data.items():
+        if context.references is not None and value["reference"] not in context.references:
+            yield f"{key}.reference", document.line((key, "reference")), f"unknown BibTeX key {value['reference']!r}{suggest(value['reference'], context.references)}"
+        ids: set[str] = set()
+        for index, split in enumerate(value["splits"]):
+            if context.references is not None and split.get("reference") and split["reference"] not in context.references:
+                yield f"{key}.splits[{index}].reference", document.line((key, "splits", index, "reference")), f"unknown BibTeX key {split['reference']!r}{suggest(split['reference'], context.references)}"
+            if split["id"] in ids:
+                yield f"{key}.splits[{index}].id", document.line((key, "splits", index, "id")), f"split {split['id']!r} is listed twice"
+            ids.add(split["id"])
+        for where, (low, high) in [((key, "range"), value["range"])] + [((key, "splits", i, "range"), s["range"]) for i, s in enumerate(value["splits"]) if "range" in s]:
+            if high is not None and high <= low:
+                yield schema.field_name(where), document.line(where), f"the range must run from a lower to a higher score (got [{low:g}, {high:g}])"
+
+
+def organization_names_rule(document: Document) -> Iterator[Finding]:
+    """Organization names and aliases are unique, ignoring case and punctuation."""
+    names: dict[str, tuple[str, str]] = {}
+    for key, value in document.data.items():
+        labels = [("name", value["name"], (key, "name"))] + [(f"aliases[{i}]", alias, (key, "aliases", i)) for i, alias in enumerate(value.get("aliases") or [])]
+        own: set[str] = set()
+        for name, label, where in labels:
+            folded = name_key(label)
+            if folded in own:
+                continue
+            own.add(folded)
+            if folded in names and names[folded][0] != key:
+                yield f"{key}.{name}", document.line(where), f"{label!r} clashes with {names[folded][1]!r} of organization {names[folded][0]!r}; names and aliases must be unique, ignoring case and punctuation"
+            else:
+                names.setdefault(folded, (key, label))
+
+
+def catalog_problems(context: Context, shared: dict[str, Document | None], wanted: set[str] | None) -> list[Problem]:
     """Every catalog rule, for the files in ``wanted`` (all when None)."""
     problems: list[Problem] = []
+    organizations, techniques = shared["organizations"], shared["techniques"]
     if organizations is not None and context.organizations is not None:
         problems += _findings(organizations, organization_parent_rule(organizations))
+        problems += _findings(organizations, organization_names_rule(organizations))
     if techniques is not None and context.techniques is not None and context.references is not None:
         problems += _findings(techniques, technique_references_rule(techniques, context.references))
+    if shared["families"] is not None and context.shared["families"] is not None:
+        problems += _findings(shared["families"], family_rules(shared["families"], context))
+    if shared["benchmarks"] is not None and context.shared["benchmarks"] is not None:
+        problems += _findings(shared["benchmarks"], benchmark_rules(shared["benchmarks"], context))
     for model_id, document in context.documents.items():
         if wanted is None or document.path in wanted:
             problems += model_rules(model_id, document, context)

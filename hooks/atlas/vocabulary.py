@@ -22,12 +22,13 @@ KIND_LABELS = {
     "video-generator": "Video generator",
     "speech-model": "Speech model",
     "audio-model": "Audio model",
+    "tokenizer": "Tokenizer",
 }
 # Marks on the timeline and lineage drawings; each meets 3:1 against the page in both schemes.
 KIND_COLOURS = {
     "llm": "#3f51b5", "mm-llm": "#d81b60", "vision-encoder": "#00897b", "vision-language-encoder": "#43a047",
     "multimodal-encoder": "#7cb342", "image-generator": "#fb8c00", "video-generator": "#f4511e",
-    "speech-model": "#8e24aa", "audio-model": "#5e35b1",
+    "speech-model": "#8e24aa", "audio-model": "#5e35b1", "tokenizer": "#6d4c41",
 }
 PART_LABELS = {
     "modality_encoder": "Modality encoder",
@@ -36,6 +37,9 @@ PART_LABELS = {
     "output_projector": "Output projector",
     "modality_generator": "Modality generator",
 }
+# How a model reuses another, as the lineage drawings and tables name it ("A -> B: fine-tune").
+DERIVATION_LABELS = {"fine-tune": "fine-tune", "distillation": "distillation", "merge": "merge", "quantization": "quantization"}
+RELATION_LABELS = {"built_on": "built on", "succeeds": "next version", **DERIVATION_LABELS, **{name: label.lower() for name, label in PART_LABELS.items()}}
 ORG_TYPE_LABELS = {"company": "Company", "academic": "Academic", "nonprofit": "Non-profit", "collaboration": "Collaboration"}
 WEIGHTS_COLOURS = {"open": "#1b7f3b", "restricted": "#c98a00", "closed": "#a3262a"}
 TECHNIQUE_CATEGORY_LABELS = {
@@ -74,6 +78,7 @@ TABLES: dict[str, tuple[dict[str, Any], str, tuple[str, ...]]] = {
     "ORG_TYPE_LABELS": (ORG_TYPE_LABELS, "organizations", ("*", "type")),
     "WEIGHTS_COLOURS": (WEIGHTS_COLOURS, "model", ("access", "weights")),
     "TECHNIQUE_CATEGORY_LABELS": (TECHNIQUE_CATEGORY_LABELS, "techniques", ("*", "category")),
+    "DERIVATION_LABELS": (DERIVATION_LABELS, "model", ("derived_from", "[]", "relation")),
 }
 
 
@@ -90,7 +95,9 @@ def values(schema_name: str, path: tuple[str, ...]) -> tuple[str, ...]:
     node = root
     for index, part in enumerate(path):
         node = _resolve(node, root)
-        if part == "*":
+        if part == "[]":
+            node = node["items"]
+        elif part == "*":
             if index == len(path) - 1:
                 return tuple(name for name in node.get("properties", {}) if name != "type")
             node = node["additionalProperties"]

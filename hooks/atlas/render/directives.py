@@ -208,7 +208,7 @@ DIRECTIVES: dict[str, Callable[[dict[str, str], Catalog, str], str]] = {
 def expand(markdown: str, catalog: Catalog, here: str, dates: dict | None = None) -> str:
     """Replace every directive in ``markdown`` (outside code fences) with its content.
 
-    ``dates`` (model id -> EntryDates from git) feeds the whats-new directive.
+    ``dates`` (model id -> EntryHistory from git) feeds the whats-new directive.
     """
     out = []
     fence: str | None = None

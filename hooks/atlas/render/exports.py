@@ -13,13 +13,17 @@ from typing import Any, Callable
 
 from atlas import schema
 from atlas.records import Catalog, Model, parse_count
-from atlas.render.links import model_url
+from atlas.render.links import model_url, url
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Spreadsheets read a CSV as UTF-8 only when it starts with a byte-order mark.
+BOM = "\ufeff"
 # Fields computed by the catalog, exported right after the field they belong with.
 EXTRAS: dict[str, tuple[tuple[str, Callable[[Model], Any]], ...]] = {
     "parameters": (("parameters_text", lambda m: m.parameters),),
     "built_on": (("used_by", lambda m: list(m.used_by)),),
+    "succeeds": (("successors", lambda m: list(m.successors)),),
+    "derived_from": (("derivatives", lambda m: list(m.derivatives)),),
 }
 # Fields whose export is not simply the Model attribute of the same name.
 CONVERT: dict[str, Callable[[Model], Any]] = {
@@ -30,7 +34,7 @@ CONVERT: dict[str, Callable[[Model], Any]] = {
     "architecture": lambda m: {"type": m.architecture_type, **{name: list(values) for name, values in m.parts}},
     "links": lambda m: dict(m.links),
     "sources": lambda m: {s.field: ({"ref": s.ref, "note": s.note} if s.note else s.ref) for s in m.sources},
-    "results": lambda m: [{"benchmark": r.benchmark, "score": r.score, "setting": r.setting, "source": r.source} for r in m.results],
+    "derived_from": lambda m: [{"model": r.model, "relation": r.relation} for r in m.derived_from],
 }
 # Mappings of plain values that the CSV spreads over one column per key.
 CSV_SPREAD = ("modalities", "access")
@@ -100,4 +104,62 @@ def models_csv(catalog: Catalog, site_url: str) -> str:
         for name in CSV_SPREAD:
             record.update(record.pop(name))
         writer.writerow([_cell(record[column]) for column in columns])
-    return buffer.getvalue()
+    return BOM + buffer.getvalue()
+
+
+RESULT_COLUMNS = ("model", "model_name", "benchmark", "benchmark_name", "split", "score", "setting", "shots", "cot", "samples", "checkpoint", "reported_by", "source", "source_url", "note", "model_url")
+
+
+def result_records(catalog: Catalog, site_url: str) -> list[dict[str, Any]]:
+    """One record per cited result, by model id and then in the model file's order."""
+    records = []
+    for model in sorted(catalog.models, key=lambda m: m.id):
+        for result in model.results:
+            reference = catalog.references.get(result.source)
+            records.append({
+                "model": model.id, "model_name": model.name, "benchmark": result.benchmark, "benchmark_name": catalog.benchmarks[result.benchmark].name,
+                "split": result.split, "score": result.score, "setting": result.setting, "shots": result.shots, "cot": result.cot,
+                "samples": None if result.samples is None else {"k": result.samples.k, "aggregate": result.samples.aggregate},
+                "checkpoint": result.checkpoint, "reported_by": result.reported_by, "source": result.source,
+                "source_url": result.source if reference is None else reference.url, "note": result.note, "model_url": site_url + model_url(model.id),
+            })
+    return records
+
+
+def results_json(catalog: Catalog, site_url: str) -> str:
+    records = result_records(catalog, site_url)
+    return json.dumps({"count": len(records), "results": records}, ensure_ascii=False, indent=1) + "\n"
+
+
+def results_csv(catalog: Catalog, site_url: str) -> str:
+    """One row per result; ``samples`` is written as k:aggregate."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(RESULT_COLUMNS)
+    for record in result_records(catalog, site_url):
+        samples = record["samples"]
+        record["samples"] = f"{samples['k']}:{samples['aggregate']}" if samples else None
+        writer.writerow([_cell(record[column]) for column in RESULT_COLUMNS])
+    return BOM + buffer.getvalue()
+
+
+def benchmarks_json(catalog: Catalog, site_url: str) -> str:
+    """Every registered benchmark with its splits and the number of cited results."""
+    counts: dict[str, int] = {}
+    for model in catalog.models:
+        for result in model.results:
+            counts[result.benchmark] = counts.get(result.benchmark, 0) + 1
+    data = [
+        {**_plain(benchmark), "splits": [_plain(split) for split in benchmark.splits], "results": counts.get(benchmark.id, 0), "url": site_url + url("benchmark", benchmark.id)}
+        for benchmark in sorted(catalog.benchmarks.values(), key=lambda b: b.id)
+    ]
+    return json.dumps({"schema": site_url + "schema/benchmarks.schema.json", "count": len(data), "benchmarks": data}, ensure_ascii=False, indent=1) + "\n"
+
+
+def families_json(catalog: Catalog, site_url: str) -> str:
+    """Every family with its members, oldest first."""
+    data = [
+        {**_plain(family), "members": [m.id for m in sorted(catalog.by_family(family.id), key=lambda m: (m.released, m.id))], "url": site_url + url("family", family.id)}
+        for family in sorted(catalog.families.values(), key=lambda f: f.id)
+    ]
+    return json.dumps({"schema": site_url + "schema/families.schema.json", "count": len(data), "families": data}, ensure_ascii=False, indent=1) + "\n"

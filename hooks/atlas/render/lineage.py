@@ -12,10 +12,9 @@ from atlas.records import Catalog, Edge
 from atlas.render.escape import inert
 from atlas.render.links import model_src
 from atlas.render.templating import md_link, page_url
-from atlas.vocabulary import KIND_COLOURS, KIND_LABELS, PART_LABELS
+from atlas.vocabulary import KIND_COLOURS, KIND_LABELS, RELATION_LABELS
 
 NODE_H, ROW_GAP, COL_GAP, CHAR_W, PAD = 22, 8, 56, 7.0, 10
-RELATION_LABELS = {"built_on": "built on", **{name: label.lower() for name, label in PART_LABELS.items()}}
 RELATION_CLASSES = {"llm_backbone": "backbone", "modality_encoder": "encoder", "modality_generator": "generator"}
 
 

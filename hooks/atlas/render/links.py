@@ -7,9 +7,9 @@ links and the exports use. Nothing else writes ``models/{id}`` by hand.
 from __future__ import annotations
 
 # Folder of each kind of catalog page; its listing page is <folder>/index.md.
-FOLDERS = {"model": "models", "organization": "organizations", "technique": "techniques"}
+FOLDERS = {"model": "models", "organization": "organizations", "technique": "techniques", "benchmark": "benchmarks", "family": "families"}
 # The catalog file behind each folder's pages, for the "Edit" link.
-EDIT_FILES = {"organizations": "catalog/organizations.yaml", "techniques": "catalog/techniques.yaml"}
+EDIT_FILES = {"organizations": "catalog/organizations.yaml", "techniques": "catalog/techniques.yaml", "benchmarks": "catalog/benchmarks.yaml", "families": "catalog/families.yaml"}
 
 
 def src(kind: str, item_id: str) -> str:

@@ -5,42 +5,21 @@ from urllib.parse import urlencode
 
 from markupsafe import Markup
 
-from atlas.records import Catalog, Model, Reference, human_date
+from atlas.history import EntryHistory
+from atlas.rankings import leaderboards, placing
+from atlas.records import Catalog, Model, human_date
+from atlas.render.families import predecessor_changes
 from atlas.render.description import to_inert_html
-from atlas.render.escape import attribute, bibkey, fence, inert, url
+from atlas.render.citations import citation, short_label  # noqa: F401  (short_label: re-exported)
+from atlas.render.escape import attribute, fence, inert
 from atlas.render.escape import front_matter as yaml_front_matter
 from atlas.render.lineage import neighbourhood
 from atlas.render.links import model_src, model_url, src
-from atlas.render.templating import md_link, render
-from atlas.vocabulary import KIND_LABELS, PART_LABELS
+from atlas.render.templating import md_link, relative, render
+from atlas.vocabulary import DERIVATION_LABELS, KIND_LABELS, PART_LABELS
 
 ROOT_FROM_MODEL = "../../"
 ISSUES_URL = "https://github.com/mm-llm-atlas/atlas/issues/new"
-
-
-def short_label(reference: Reference) -> str:
-    """'Liu et al. 2023' style label: first author's family name (or the organization) and year."""
-    if reference.authors:
-        first = reference.authors[0]
-        family = first if first.startswith("{") else first.split(",", 1)[0] if "," in first else first.split()[-1]
-        family = family.replace("{", "").replace("}", "")
-        label = family + (" et al." if len(reference.authors) > 1 else "")
-    else:
-        label = (reference.get("organization") or reference.get("institution") or reference.get("publisher") or reference.key).replace("{", "").replace("}", "")
-    return f"{label} {reference.get('year')}".strip()
-
-
-def citation(ref: str, references: dict[str, Reference] | None = None) -> Markup:
-    """A BibTeX key as a labelled citation for mkdocs-bibtex, or a URL as a link."""
-    if ref.startswith(("http://", "https://")):
-        return Markup(f'<a href="{url(ref)}" rel="nofollow noopener">{inert(_host(ref))}</a>')
-    if references and ref in references:
-        return Markup(f"{inert(short_label(references[ref]))} [@{bibkey(ref)}]")
-    return Markup(f"[@{bibkey(ref)}]")
-
-
-def _host(url: str) -> str:
-    return url.split("://", 1)[1].split("/", 1)[0]
 
 
 def tags(model: Model) -> list[str]:
@@ -81,7 +60,59 @@ def cite_entry(model: Model, site_url: str, year: str) -> str:
     ])
 
 
-def model_page(model: Model, catalog: Catalog, site_url: str, year: str) -> str:
+def _results(model: Model, catalog: Catalog, here: str) -> list[dict[str, object]]:
+    """Each result with its benchmark link, its rank on its board and its source."""
+    rows = []
+    for result in model.results:
+        benchmark = catalog.benchmarks[result.benchmark]
+        rank, total, board = placing(catalog, model, result)
+        rows.append({
+            "benchmark": md_link(benchmark.name, src("benchmark", benchmark.id) + (f"#{board.key}" if board is not leaderboards(catalog)[benchmark.id][0] else ""), here),
+            "split": benchmark.split(result.split).name,
+            "score": f"{result.score:g}",
+            "rank": f"{rank} of {total}" if total > 1 else "only result",
+            "setting": result.describe() or "–",
+            "checkpoint": result.checkpoint or "–",
+            "reported_by": "the developers" if result.reported_by == "self" else result.reported_by,
+            "source": citation(result.source, catalog.references),
+            "note": result.note,
+        })
+    return rows
+
+
+def _best_by_board(model: Model, catalog: Catalog) -> dict[str, float]:
+    """The model's best score on each board it has a result on, by the board's name."""
+    best: dict[str, float] = {}
+    for result in model.results:
+        _, _, board = placing(catalog, model, result)
+        key = f"{board.benchmark.name}, {board.label}"
+        if key not in best or (result.score > best[key]) == board.benchmark.higher_is_better:
+            best[key] = result.score
+    return best
+
+
+def _shared_results(model: Model, before: Model, catalog: Catalog) -> list[tuple[str, str, str]]:
+    """(board, predecessor's best, this model's best) for every board both models have a result on."""
+    mine, theirs = _best_by_board(model, catalog), _best_by_board(before, catalog)
+    return [(key, f"{theirs[key]:g}", f"{mine[key]:g}") for key in sorted(mine) if key in theirs]
+
+
+def _history(history: EntryHistory | None, model: Model, year: str) -> dict[str, object] | None:
+    """When the entry was added and changed, and whether it was added within a year of the model's release."""
+    if history is None:
+        return None
+    added = history.added[:10]
+    released = model.released + ("-07-01" if len(model.released) == 4 else "-15" if len(model.released) == 7 else "")
+    months = (int(added[:4]) - int(released[:4])) * 12 + int(added[5:7]) - int(released[5:7])
+    changed = [change for change in history.changes[1:]][-5:]
+    return {
+        "added": added, "added_commit": history.changes[0].commit, "updated": history.updated[:10],
+        "months": months, "fresh": months <= 12,
+        "changes": [(c.date[:10], c.commit, c.subject, ", ".join(name for name, _, _ in c.fields)) for c in reversed(changed)],
+    }
+
+
+def model_page(model: Model, catalog: Catalog, site_url: str, year: str, history: EntryHistory | None = None, has_history: bool = False) -> str:
     """Markdown source of the model's page."""
     here = model_src(model.id)
 
@@ -98,6 +129,8 @@ def model_page(model: Model, catalog: Catalog, site_url: str, year: str) -> str:
     if "references" not in listed:
         sources.insert(0, ("primary source", citation(model.references[0], refs), None))
     sources += [("further reading", citation(ref, refs), None) for ref in model.references[1:]]
+    before = catalog.model(model.succeeds) if model.succeeds and catalog.has_model(model.succeeds) else None
+    succession_note = next((s.note for s in model.sources if s.field == "succeeds" and s.note), None)
     return render(
         "model_page.md.j2",
         model=model,
@@ -110,10 +143,22 @@ def model_page(model: Model, catalog: Catalog, site_url: str, year: str) -> str:
         parts=parts,
         built_on=[model_link(m) for m in model.built_on],
         used_by=[model_link(m) for m in model.used_by],
+        family=catalog.families.get(model.family) if model.family else None,
+        succeeds=model_link(model.succeeds) if before is not None else None,
+        successors=[model_link(m) for m in model.successors],
+        derived_from=[(model_link(r.model), DERIVATION_LABELS[r.relation]) for r in model.derived_from],
+        derivatives=[(model_link(m), DERIVATION_LABELS[r.relation]) for m in model.derivatives for r in catalog.model(m).derived_from if r.model == model.id],
+        changes=predecessor_changes(model, catalog) if before is not None else [],
+        shared_results=_shared_results(model, before, catalog) if before is not None else [],
+        predecessor=before,
+        succession_note=succession_note,
         technique_names=[catalog.techniques[t] for t in model.techniques],
         techniques=[(md_link(catalog.techniques[t].name, src("technique", t), here), catalog.techniques[t].summary) for t in model.techniques],
-        results=[(r, citation(r.source, refs)) for r in model.results],
+        results=_results(model, catalog, here),
         sources=sources,
+        history=_history(history, model, year),
+        changes_feed=Markup(relative("api/changes.json", here)),
+        has_history=has_history,
         cite_entry=Markup(cite_entry(model, site_url, year)),
         cite_fence=Markup(fence(cite_entry(model, site_url, year))),
         neighbourhood=Markup(neighbourhood(catalog, model.id, ROOT_FROM_MODEL) or ""),
