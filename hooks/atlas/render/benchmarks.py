@@ -140,12 +140,17 @@ def gap_sentence(board: Board) -> str:
         text += f"open-weights models lead by {_score(round(-gap, 2))} points."
     else:
         text += "they are level."
-    # When did the open side first reach what the closed side had reached earlier?
+    # The latest time the open side reached a level the closed side had reached earlier.
+    caught, matched = None, -1
     for released, score, model in open_steps:
-        reached = [c for c in closed_steps if (score >= c[1] if better else score <= c[1])]
-        if reached and reached[-1][0] < released:
-            lag = round((_month(released) - _month(reached[-1][0])))
-            text += f" The open-weights best first matched the closed best of {inert(human_date(reached[-1][0]))} with {inert(model.name)} in {inert(human_date(released))}, {lag} months later."
+        level = max((i for i, c in enumerate(closed_steps) if c[0] < released and (score >= c[1] if better else score <= c[1])), default=-1)
+        if level > matched:
+            matched, caught = level, (closed_steps[level][0], released, model)
+    if caught is not None:
+        closed_date, open_date, model = caught
+        lag = round(_month(open_date) - _month(closed_date))
+        text += (f" Open-weights models last caught up with a closed best, the one set in {inert(human_date(closed_date))}, "
+                 f"when {inert(model.name)} came out in {inert(human_date(open_date))}, {lag} months later.")
     return text
 
 

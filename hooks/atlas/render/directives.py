@@ -13,6 +13,7 @@ A directive is an HTML comment on its own line (or, for ``count``, inside a sent
     <!-- atlas: timeline -->
     <!-- atlas: lineage view=graph -->   (or view=table)
     <!-- atlas: whats-new -->
+    <!-- atlas: open-closed benchmark=mmlu -->   (optionally board=<key> from the benchmark's page)
 
 An unknown directive, filter or value raises DirectiveError, which stops the build.
 Directives inside fenced code blocks are left alone, so documentation can show them.
@@ -191,6 +192,26 @@ def _fields(arguments: dict[str, str], catalog: Catalog, here: str) -> str:
     return "\n" + field_reference_markdown() + "\n"
 
 
+def _open_closed(arguments: dict[str, str], catalog: Catalog, here: str) -> str:
+    from atlas.rankings import leaderboards
+    from atlas.render.benchmarks import figure
+
+    benchmark = arguments.pop("benchmark", None)
+    board_key = arguments.pop("board", None)
+    if arguments or benchmark is None:
+        raise DirectiveError("open-closed takes benchmark=<id> and optionally board=<key>")
+    if benchmark not in catalog.benchmarks:
+        raise DirectiveError(f"unknown benchmark {benchmark!r}; allowed: {', '.join(sorted(catalog.benchmarks))}")
+    boards = leaderboards(catalog)[benchmark]
+    chosen = [b for b in boards if board_key in (None, b.key)]
+    if not chosen:
+        raise DirectiveError(f"{benchmark} has no board {board_key!r}; boards: {', '.join(b.key for b in boards)}")
+    board = chosen[0]
+    if board.models < 2:
+        raise DirectiveError(f"the {benchmark} board {board.key!r} has fewer than two models; a chart of it would say nothing")
+    return "\n" + figure(board, catalog, here, f"chart-{benchmark}-{board.key}") + "\n"
+
+
 DIRECTIVES: dict[str, Callable[[dict[str, str], Catalog, str], str]] = {
     "models": _models,
     "count": _count,
@@ -202,6 +223,7 @@ DIRECTIVES: dict[str, Callable[[dict[str, str], Catalog, str], str]] = {
     "openness-charts": _openness_charts,
     "timeline": _timeline,
     "lineage": _lineage,
+    "open-closed": _open_closed,
 }
 
 
