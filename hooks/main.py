@@ -21,7 +21,7 @@ from mkdocs.structure.files import File, InclusionLevel
 from atlas.glossary import abbreviations
 from atlas.problems import CatalogError
 from atlas.render.directives import DirectiveError, expand
-from atlas.render.links import edit_path
+from atlas.render.links import FOLDERS, edit_path, index_src, kind_of
 from atlas.shims import abbr, bibtex, html, navigation
 from atlas.site import NAV_PAGES, Site
 
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from jinja2 import Environment
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
 # The repository root; tests point ATLAS_ROOT at a fixture catalog instead.
@@ -82,6 +83,18 @@ def on_files(files: Files, config: MkDocsConfig, **kwargs: Any) -> Files:
         path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
         files.append(File.generated(config, src_uri, abs_src_path=str(path)))
     return files
+
+
+def on_nav(nav: Navigation, files: Files, **kwargs: Any) -> Navigation:
+    assert site is not None
+    site.sections = navigation.sections(nav, {kind: index_src(kind) for kind in FOLDERS})
+    return nav
+
+
+def on_pre_page(page: Page, **kwargs: Any) -> Page:
+    if site is not None and page.file.generated_by:
+        navigation.place(page, site.sections.get(kind_of(page.file.src_uri)))
+    return page
 
 
 def on_page_read_source(page: Page, **kwargs: Any) -> str | None:

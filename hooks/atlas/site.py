@@ -58,6 +58,8 @@ class Site:
     outbox: tempfile.TemporaryDirectory[str] | None = None
 
     preview: str | None = None
+    # The navigation section each kind of catalog page sits under (models -> "Models"), from on_nav.
+    sections: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def load(cls, root: Path, site_url: str, cache_dir: Path | None, preview: str | None = None) -> Site:

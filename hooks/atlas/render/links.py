@@ -35,6 +35,12 @@ def model_url(model_id: str) -> str:
     return url("model", model_id)
 
 
+def kind_of(src_uri: str) -> str | None:
+    """The kind of catalog page at ``src_uri`` (model, organization, ...), or None for another page."""
+    folder = src_uri.split("/", 1)[0]
+    return next((kind for kind, name in FOLDERS.items() if name == folder and "/" in src_uri), None)
+
+
 def edit_path(src_uri: str) -> str | None:
     """The catalog file behind a generated page, relative to the repository root, or None."""
     folder, _, name = src_uri.partition("/")

@@ -15,7 +15,7 @@ from atlas.render.escape import attribute, fence, inert
 from atlas.render.escape import front_matter as yaml_front_matter
 from atlas.render.lineage import neighbourhood
 from atlas.render.links import model_src, model_url, src
-from atlas.render.templating import md_link, relative, render
+from atlas.render.templating import breadcrumb, md_link, relative, render
 from atlas.vocabulary import DERIVATION_LABELS, KIND_LABELS, PART_LABELS
 
 ROOT_FROM_MODEL = "../../"
@@ -42,6 +42,8 @@ def front_matter(model: Model) -> str:
         "search": {"boost": 3},
         "description": attribute(model.summary),
         "tags": tags(model),
+        # The left sidebar holds the Models section; the infobox and the text share the rest.
+        "hide": ["toc"],
     }
     return yaml_front_matter(data)
 
@@ -131,9 +133,14 @@ def model_page(model: Model, catalog: Catalog, site_url: str, year: str, history
     sources += [("further reading", citation(ref, refs), None) for ref in model.references[1:]]
     before = catalog.model(model.succeeds) if model.succeeds and catalog.has_model(model.succeeds) else None
     succession_note = next((s.note for s in model.sources if s.field == "succeeds" and s.note), None)
+    org = catalog.organizations[model.organizations[0]]
+    crumbs: list[tuple[str, str | None]] = [("Models", "model"), (org.name, f"organization:{org.id}")]
+    if model.family and model.family in catalog.families:
+        crumbs.append((catalog.families[model.family].name, f"family:{model.family}"))
     return render(
         "model_page.md.j2",
         model=model,
+        breadcrumb=Markup(breadcrumb(ROOT_FROM_MODEL, crumbs)),
         front_matter=Markup(front_matter(model)),
         root=Markup(ROOT_FROM_MODEL),
         organizations=[catalog.organizations[o] for o in model.organizations],

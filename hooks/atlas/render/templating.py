@@ -56,6 +56,17 @@ def page_url(kind: str, item_id: str) -> Markup:
     return Markup(folder + "/") + inert(rest[:-1]) + Markup("/")
 
 
+def breadcrumb(root: str, crumbs: list[tuple[str, str | None]]) -> str:
+    """A breadcrumb trail as one line of HTML: (label, kind) pairs, where kind None is a listing page and
+    otherwise ``(label, "kind:id")`` names a catalog page; ``root`` leads from the page to the site root."""
+    items = []
+    for label, target in crumbs:
+        kind, _, item_id = (target or "").partition(":")
+        address = f"{inert(root)}{page_url(kind, item_id)}" if item_id else f"{inert(root)}{inert(links.FOLDERS[kind])}/"
+        items.append(f'<li><a href="{address}">{inert(label)}</a></li>')
+    return f'<nav class="atlas-breadcrumb" aria-label="Breadcrumb"><ol>{"".join(items)}</ol></nav>'
+
+
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
