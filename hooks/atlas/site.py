@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from atlas.cache import Cache, stamp
+from atlas.fulltext import FullTextIndex
 from atlas.history import EntryHistory, entry_histories
 from atlas.pipeline import load_catalog
 from atlas.problems import CatalogError, Problem
@@ -26,6 +27,7 @@ from atlas.render.facets import FACET_PAGES
 from atlas.render.index_pages import models_index, organization_page, organizations_index, technique_page, techniques_index
 from atlas.render.lineage import neighbours
 from atlas.render.model_page import model_page
+from atlas.render.search_index import entity_index, material_index_stub
 from atlas.render.whats_new import atom_feed, changes_json
 from atlas.schema import SCHEMA_DIR
 from atlas.validate import suggest
@@ -56,6 +58,8 @@ class Site:
     pages: dict[str, Callable[[], str]] = field(default_factory=dict)
     # The exports wait here, on disk, for MkDocs to copy them.
     outbox: tempfile.TemporaryDirectory[str] | None = None
+    # The full-text index (Pagefind's service), fed each page as MkDocs writes it.
+    fulltext: FullTextIndex | None = None
 
     preview: str | None = None
 
@@ -90,6 +94,9 @@ class Site:
         """The machine-readable files published with the site, by their path in it, made one at a time (none in a preview)."""
         if self.preview is not None:
             return
+        # The header search box's model finder, and the stub Material's bundle still fetches.
+        yield "search/entities.json", entity_index(self.catalog, self.pages)
+        yield "search/search_index.json", material_index_stub()
         yield "api/models.json", models_json(self.catalog, self.site_url)
         yield "api/models.csv", models_csv(self.catalog, self.site_url)
         yield "api/results.json", results_json(self.catalog, self.site_url)
@@ -107,6 +114,9 @@ class Site:
         if self.outbox is not None:
             self.outbox.cleanup()
             self.outbox = None
+        if self.fulltext is not None:
+            self.fulltext.close()
+            self.fulltext = None
         self.cache.save()
 
 
