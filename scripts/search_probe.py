@@ -156,15 +156,14 @@ def measure_speed(browser, base_url: str, name: str, pathological: tuple[str, ..
     """
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
-    sizes: list[tuple[float, int]] = []
-    session = context.new_cdp_session(page)
-    session.send("Network.enable")
-    session.on("Network.loadingFinished", lambda event: sizes.append((time.monotonic(), int(event.get("encodedDataLength", 0)))))
+    # Every request of the page and of its workers, with when it finished; sizes are read afterwards.
+    finished: list[tuple[float, object]] = []
+    context.on("requestfinished", lambda request: finished.append((time.monotonic(), request)))
     speed = Speed()
     try:
         page.goto(base_url, wait_until="networkidle")
         page.evaluate(KEYDOWNS)
-        loaded = len(sizes)
+        loaded = len(finished)
         page.locator(INPUT).focus()
         start = page.evaluate("performance.now()")
         page.keyboard.press(name[0])
@@ -172,14 +171,16 @@ def measure_speed(browser, base_url: str, name: str, pathological: tuple[str, ..
         speed.open_to_first_ms = float(handle.json_value()) - start
         page.wait_for_timeout(10)
         first = time.monotonic()
-        speed.requests_before_first = len([1 for t, _ in sizes[loaded:] if t <= first])
-        speed.bytes_before_first = sum(size for t, size in sizes[loaded:] if t <= first)
+        before = [request for t, request in finished[loaded:] if t <= first]
         for key in name[1:]:
             speed.keystrokes_ms.append(_press(page, key))
         for query in pathological:
             page.locator(INPUT).fill(query[:-1])
             page.wait_for_timeout(100)
             speed.pathological_ms[query] = _press(page, query[-1])
+        speed.requests_before_first = len(before)
+        # As sent: a gzipped body where the server compressed it, and the headers.
+        speed.bytes_before_first = sum(r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"] for r in before)
     finally:
         context.close()
     return speed

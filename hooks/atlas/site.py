@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
+import time
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -60,6 +61,7 @@ class Site:
     outbox: tempfile.TemporaryDirectory[str] | None = None
     # The full-text index (Pagefind's service), fed each page as MkDocs writes it.
     fulltext: FullTextIndex | None = None
+    entities_seconds: float = 0.0  # time spent making search/entities.json
 
     preview: str | None = None
 
@@ -95,7 +97,10 @@ class Site:
         if self.preview is not None:
             return
         # The header search box's model finder, and the stub Material's bundle still fetches.
-        yield "search/entities.json", entity_index(self.catalog, self.pages)
+        start = time.perf_counter()
+        entities = entity_index(self.catalog, self.pages)
+        self.entities_seconds = time.perf_counter() - start
+        yield "search/entities.json", entities
         yield "search/search_index.json", material_index_stub()
         yield "api/models.json", models_json(self.catalog, self.site_url)
         yield "api/models.csv", models_csv(self.catalog, self.site_url)
