@@ -6,6 +6,7 @@ atlas package; scripts and tests import it the same way. The build's state lives
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
 import posixpath
@@ -18,6 +19,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
+from atlas.fulltext import FullTextError, FullTextIndex
 from atlas.glossary import abbreviations
 from atlas.problems import CatalogError
 from atlas.render.directives import DirectiveError, expand
@@ -38,6 +40,7 @@ ROOT = Path(os.environ.get("ATLAS_ROOT") or Path(__file__).resolve().parents[1])
 GLOSSARY = "glossary.md"
 
 site: Site | None = None  # the one state object of the build, made in on_config
+log = logging.getLogger("mkdocs.hooks.atlas")
 
 
 @event_priority(100)  # before mkdocs-bibtex, which then reads the catalog's references
@@ -75,6 +78,11 @@ def on_files(files: Files, config: MkDocsConfig, **kwargs: Any) -> Files:
         if source:
             file.edit_uri = "../" + source  # relative to edit_uri (".../edit/main/docs/"), so "Edit" opens the YAML
         files.append(file)
+    if site.preview is None:  # a preview has a few pages and no search
+        try:
+            site.fulltext = FullTextIndex()
+        except (FullTextError, OSError) as exc:
+            raise PluginError(f"The full-text index cannot start: {exc}") from None
     # The exports (tens of MB at 10,000 models) wait on disk, not in memory, for MkDocs to copy them.
     site.outbox = tempfile.TemporaryDirectory(prefix="atlas-exports-")
     for src_uri, content in site.exports():
@@ -134,9 +142,29 @@ def on_page_content(content: str, page: Page, **kwargs: Any) -> str:
 
 
 def on_post_page(output: str, page: Page, **kwargs: Any) -> str:
-    return html.strip_indentation(output)
+    output = html.strip_indentation(output)
+    if site is not None and site.fulltext is not None:
+        site.fulltext.add("/" + page.url, output)
+    return output
 
 
-def on_post_build(**kwargs: Any) -> None:
+def on_post_build(config: MkDocsConfig, **kwargs: Any) -> None:
+    if site is None:
+        return
+    try:
+        if site.fulltext is not None:
+            site.fulltext.write(Path(config.site_dir))
+            log.info("Full-text index (Pagefind): %d pages, %.1f s of this build's time", site.fulltext.pages, site.fulltext.busy_seconds)
+            report = os.environ.get("ATLAS_SEARCH_TIMING")  # scripts/bench.py reads the index's share of the build here
+            if report:
+                Path(report).write_text(json.dumps({"pages": site.fulltext.pages, "fulltext_s": site.fulltext.busy_seconds, "entities_s": site.entities_seconds}), encoding="utf-8")
+    except FullTextError as exc:
+        raise PluginError(str(exc)) from None
+    finally:
+        site.close()
+
+
+def on_build_error(**kwargs: Any) -> None:
+    # A failed build still ends the full-text service and removes the exports' folder.
     if site is not None:
         site.close()

@@ -56,7 +56,10 @@ TARGET_RSS_MIB = 1024
 TARGET_VALIDATE_S = 3.0
 TARGET_VALIDATE_ONE_S = 0.5
 TARGET_PAGE_KB = 40
-TARGET_SEARCH_KB_PER_MODEL = 1.5
+TARGET_SEARCH_FIRST_KB = 300  # gzipped bytes fetched before the first result, at 10,000 models
+TARGET_FIRST_RESULT_MS = 300
+TARGET_KEYSTROKE_MS = 100
+TARGET_INDEX_SHARE = 0.10
 # The link check (htmlproofer, on in `make build` and CI) is timed once up to this size.
 LINK_CHECK_MAX = 1000
 LIGHTHOUSE_CATEGORIES = ("performance", "accessibility", "best-practices")
@@ -131,7 +134,12 @@ class SizeResult:
     serve_rebuild: list[float] = field(default_factory=list)
     site_bytes: int = 0
     site_files: int = 0
-    search_bytes: int = 0
+    search_bytes: int = 0  # search/entities.json
+    search_gzip: int = 0
+    pagefind_bytes: int = 0
+    pagefind_files: int = 0
+    search_timing: dict[str, list[float]] = field(default_factory=dict)
+    speed: object = None  # search_probe.Speed, when Chromium is there
     page_median: float = 0.0
     page_max: float = 0.0
     page_max_id: str = ""
@@ -230,7 +238,10 @@ def site_figures(site: Path, result: SizeResult, model_ids: Sequence[str]) -> No
     files = [p for p in site.rglob("*") if p.is_file()]
     result.site_files = len(files)
     result.site_bytes = sum(p.stat().st_size for p in files)
-    result.search_bytes = (site / "search" / "search_index.json").stat().st_size
+    entities = (site / "search" / "entities.json").read_bytes()
+    result.search_bytes, result.search_gzip = len(entities), len(gzip.compress(entities, compresslevel=6, mtime=0))
+    pagefind = [p for p in (site / "pagefind").rglob("*") if p.is_file()]
+    result.pagefind_bytes, result.pagefind_files = sum(p.stat().st_size for p in pagefind), len(pagefind)
     sizes = {model_id: (site / "models" / model_id / "index.html").stat().st_size for model_id in model_ids}
     result.page_median = median(list(sizes.values())) / 1024
     result.page_max_id = max(sizes, key=lambda k: sizes[k])
@@ -368,6 +379,31 @@ class GzipHandler(_QuietHandler):
         return io.BytesIO(body)
 
 
+def search_speed(site: Path, repo: Path):
+    """The header search box on the built site, served gzipped: bytes and times (None without Chromium)."""
+    import search_probe
+
+    if not search_probe.CHROMIUM:
+        print("  Chromium not found: no search timings", file=sys.stderr)
+        return None
+    from atlas.pipeline import load_catalog
+    from playwright.sync_api import sync_playwright
+
+    catalog, _ = load_catalog(repo)
+    name = catalog.models[len(catalog.models) // 2].name
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), partial(GzipHandler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with sync_playwright() as playwright:
+            browser = search_probe.launch(playwright)
+            try:
+                return search_probe.measure_speed(browser, f"http://127.0.0.1:{server.server_port}/", name)
+            finally:
+                browser.close()
+    finally:
+        server.shutdown()
+
+
 def bench_size(count: int, runs: int, work: Path, serve_timeout: float, with_lighthouse: bool) -> SizeResult:
     """Every measurement for one catalog size."""
     repo = write_repository(count, work / f"atlas-{count}")
@@ -381,11 +417,16 @@ def bench_size(count: int, runs: int, work: Path, serve_timeout: float, with_lig
     for index in range(runs):
         shutil.rmtree(repo / ".cache", ignore_errors=True)  # a cold build, as in CI
         shutil.rmtree(site, ignore_errors=True)
-        result.atlas.append(checked(measure([python, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)], repo), f"Atlas build of {count} models"))
+        timing = work / f"search-timing-{count}.json"
+        result.atlas.append(checked(measure([python, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)], repo, {"ATLAS_SEARCH_TIMING": str(timing)}), f"Atlas build of {count} models"))
+        runs_timing = json.loads(timing.read_text(encoding="utf-8"))
+        for key, value in runs_timing.items():
+            result.search_timing.setdefault(key + "_runs", []).append(value)
         shutil.rmtree(baseline / "site", ignore_errors=True)
         result.baseline.append(checked(measure([python, "-m", "mkdocs", "build", "-q", "-d", str(baseline / "site")], baseline), f"baseline build of {count} models"))
         print(f"  N={count}: build {index + 1}/{runs}: Atlas {result.atlas[-1].wall:.1f} s, baseline {result.baseline[-1].wall:.1f} s", file=sys.stderr)
     site_figures(site, result, model_ids)
+    result.speed = search_speed(site, repo)
     if count <= LINK_CHECK_MAX:
         # What `make build` and CI add: htmlproofer checks every internal link (one run).
         shutil.rmtree(repo / ".cache", ignore_errors=True)
@@ -424,7 +465,7 @@ def size_table(result: SizeResult) -> list[str]:
     atlas_wall, base_wall = median([r.wall for r in result.atlas]), median([r.wall for r in result.baseline])
     atlas_cpu, base_cpu = median([r.cpu for r in result.atlas]), median([r.cpu for r in result.baseline])
     rss = max(r.rss_mib for r in result.atlas)
-    per_model = result.search_bytes / 1024 / result.count
+    per_model = result.search_gzip / 1024 / result.count
     ratio_target = result.count >= 1000
     rows = [
         ("Pages built", f"{result.pages:,}", "", ""),
@@ -439,7 +480,8 @@ def size_table(result: SizeResult) -> list[str]:
         ("validate.py, whole catalog, warm cache", _s(median([r.wall for r in result.validate_warm])), f"≤ {TARGET_VALIDATE_S:g} s" if result.count >= 10_000 else "", _verdict(median([r.wall for r in result.validate_warm]) <= TARGET_VALIDATE_S) if result.count >= 10_000 else ""),
         ("validate.py, one changed file", _s(median([r.wall for r in result.validate_one])), f"≤ {TARGET_VALIDATE_ONE_S:g} s", _verdict(median([r.wall for r in result.validate_one]) <= TARGET_VALIDATE_ONE_S)),
         ("Site size", f"{result.site_bytes / MIB:,.1f} MiB in {result.site_files:,} files", "", ""),
-        ("Search index", f"{result.search_bytes / MIB:,.2f} MiB, {per_model:.2f} KiB per model", f"≤ {TARGET_SEARCH_KB_PER_MODEL:g} KiB per model", _verdict(per_model <= TARGET_SEARCH_KB_PER_MODEL)),
+        ("Search index", f"model finder {result.search_gzip / 1024:,.0f} KiB gzipped ({result.search_bytes / MIB:,.2f} MiB, {per_model:.2f} KiB per model); Pagefind {result.pagefind_bytes / MIB:,.1f} MiB in {result.pagefind_files:,} files, loaded in pieces", "", ""),
+        *search_rows(result, atlas_wall),
         ("Model page HTML, median", f"{result.page_median:.1f} KiB", f"≤ {TARGET_PAGE_KB} KiB", _verdict(result.page_median <= TARGET_PAGE_KB)),
         ("Model page HTML, largest", f"{result.page_max:.1f} KiB ({result.page_max_id})", f"≤ {TARGET_PAGE_KB} KiB", _verdict(result.page_max <= TARGET_PAGE_KB)),
         ("First rebuild after a YAML edit under `mkdocs serve`", _s(median(result.serve_rebuild)), "", ""),
@@ -450,6 +492,32 @@ def size_table(result: SizeResult) -> list[str]:
     if result.lighthouse:
         lines += lighthouse_table(result.count, result.lighthouse)
     return lines + [""]
+
+
+def search_rows(result: SizeResult, atlas_wall: float) -> list[tuple[str, str, str, str]]:
+    """The header search box's figures: index share of the build, bytes and times in Chromium."""
+    rows = []
+    timing = result.search_timing
+    if timing.get("fulltext_s_runs"):
+        spent = median(timing["fulltext_s_runs"]) + median(timing["entities_s_runs"])
+        share = spent / atlas_wall
+        big = result.count >= 1000
+        rows.append(("Search indexes' share of the build (finder export + Pagefind time not overlapped with the build)", f"{share:.1%} ({_s(spent)})",
+                     f"≤ {TARGET_INDEX_SHARE:.0%}" if big else "", _verdict(share <= TARGET_INDEX_SHARE) if big else ""))
+    speed = result.speed
+    if speed is not None:
+        large = result.count >= 10_000
+        kib = speed.bytes_before_first / 1024
+        rows += [
+            ("Search: bytes fetched from opening search to the first result", f"{kib:,.0f} KiB in {speed.requests_before_first} requests",
+             f"≤ {TARGET_SEARCH_FIRST_KB} KB" if large else "", _verdict(speed.bytes_before_first <= TARGET_SEARCH_FIRST_KB * 1000) if large else ""),
+            ("Search: opening search and typing to the first result", f"{speed.open_to_first_ms:,.0f} ms", f"≤ {TARGET_FIRST_RESULT_MS} ms" if large else "",
+             _verdict(speed.open_to_first_ms <= TARGET_FIRST_RESULT_MS) if large else ""),
+            ("Search: keystroke to results, median (worst)", f"{speed.median_ms:.0f} ms ({speed.worst_ms:.0f} ms)", f"≤ {TARGET_KEYSTROKE_MS} ms each" if large else "",
+             _verdict(speed.worst_ms <= TARGET_KEYSTROKE_MS) if large else ""),
+            ("Search: pathological queries", ", ".join(f"“{q}” {ms:.0f} ms" for q, ms in speed.pathological_ms.items()), "", ""),
+        ]
+    return rows
 
 
 def lighthouse_table(count: int, pages: dict[str, dict[str, list[LighthouseRun]]]) -> list[str]:

@@ -21,6 +21,7 @@ from atlas.render.lineage import edges
 from atlas.pipeline import load_catalog
 from conftest import ROOT, run_mkdocs
 from synthetic_catalog import write_repository
+import search_probe
 
 pytestmark = [pytest.mark.browser, pytest.mark.build]
 CHROMIUM = os.environ.get("ATLAS_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
@@ -121,71 +122,116 @@ def test_page_types_have_no_console_errors_and_no_foreign_requests(kind: str, wa
 
 
 def search(watched: Watched, base_url: str, query: str) -> list[str]:
-    page = watched.page
-    page.goto(base_url, wait_until="networkidle")
-    page.locator("label.md-search__icon, .md-search__input").first.click()
-    # Wait for the search worker to load the index before typing.
-    page.wait_for_function("() => (document.querySelector('.md-search-result__meta') || {}).textContent === 'Type to start searching'", timeout=15_000)
-    # Typed key by key, as a person would: Material searches on keyboard events.
-    page.locator("input.md-search__input").press_sequentially(query, delay=60)
-    page.wait_for_selector(".md-search-result__item", timeout=15_000)
-    # The worker answers each keystroke; wait until the list stops changing.
-    # On a loaded machine the last keystroke's answer can take a while: the list must hold still for a second.
-    previous: list[str] = []
-    still = 0
-    for _ in range(80):
-        page.wait_for_timeout(250)
-        current = [urlparse(href).path for href in page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.href)")]
-        still = still + 1 if current and current == previous else 0
-        if still >= 4:
-            return current
-        previous = current
-    return previous
+    """Open search on the home page, type ``query`` key by key, and return the result paths (from the site root)."""
+    search_probe.open_search(watched.page, base_url)
+    return ["/" + path for path in search_probe.ask(watched.page, query, delay=40)]
 
 
 @pytest.mark.parametrize(
     ("query", "first"),
-    [("GPT-4V", "/models/gpt-4v/"), ("LLaVA 1.5", "/models/llava-1-5/"), ("Mixtral", "/models/mixtral-8x7b/"), ("ChatGPT", "/models/gpt-3-5/"), ("Segment Anything", "/models/sam/")],
+    [("GPT-4V", "/models/gpt-4v/"), ("LLaVA 1.5", "/models/llava-1-5/"), ("Mixtral 8x7B", "/models/mixtral-8x7b/"), ("ChatGPT", "/models/gpt-3-5/"), ("Segment Anything", "/models/sam/")],
 )
 def test_search_ranks_the_model_page_first(query: str, first: str, watched: Watched, base_url: str) -> None:
     results = search(watched, base_url, query)
     assert results[0] == first, results[:5]
+    assert watched.errors == []
 
 
 def test_search_by_technique_finds_models_that_use_it(watched: Watched, base_url: str) -> None:
     results = search(watched, base_url, "Q-Former")
+    assert results[0] == "/techniques/q-former/"
     assert "/models/blip-2/" in results and "/models/instructblip/" in results, results
 
 
 def test_search_by_organization_finds_its_models(watched: Watched, base_url: str) -> None:
     results = search(watched, base_url, "Mistral AI")
+    assert results[0] == "/organizations/mistral-ai/"
     assert "/models/mistral-7b/" in results, results
 
 
-def index_requests(watched: Watched) -> list[str]:
-    """Paths requested so far for the search index or the sitemap."""
-    return [path for path in watched.requested if path.endswith(("/search/search_index.json", "/sitemap.xml"))]
+def test_search_query_set_meets_its_hit_rates(browser, base_url: str) -> None:
+    """The query set (tests/data/search_queries.yaml) typed into the real box: hit@1 and hit@3 per category."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        qualities = search_probe.evaluate(context.new_page(), base_url)
+    finally:
+        context.close()
+    table = search_probe.quality_table(qualities)
+    MEASUREMENTS.append("search query set, hit@1 and hit@3 per category:\n" + "\n".join(table))
+    print("\n".join(table))
+    misses = [m for q in qualities for m in q.misses]
+    print("\n".join(misses))
+    total = search_probe.overall(qualities)
+    assert total.at1 >= search_probe.TARGET_HIT1 and total.at3 >= search_probe.TARGET_HIT3, (table, misses)
+    assert all(q.at1 >= search_probe.TARGET_CATEGORY_HIT1 for q in qualities), (table, misses)
 
 
-def test_search_index_is_fetched_only_when_search_is_used(watched: Watched, base_url: str) -> None:
+def test_search_keys_and_links(watched: Watched, base_url: str) -> None:
+    page = watched.page
+    results = search(watched, base_url, "gpt4o")
+    assert results[:2] == ["/models/gpt-4o/", "/models/gpt-4o-mini/"]
+    # One li per result, each with its link, in Material's own list.
+    assert page.locator("[data-md-component=search-result] ol.md-search-result__list > li.md-search-result__item > a.md-search-result__link").count() == len(results)
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.closest('li').querySelector('a').pathname") == "/models/gpt-4o/"
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/models/gpt-4o/**")
+    assert watched.errors == []
+
+
+def test_search_filters_narrow_the_results(watched: Watched, base_url: str) -> None:
+    catalog, _ = load_catalog(ROOT)
+    page = watched.page
+    search(watched, base_url, "qwen")
+    page.wait_for_selector("[data-atlas-search-filters]:not([hidden])")
+    page.select_option("[data-atlas-search-filters] select[name=kind]", "llm")
+    page.wait_for_function(search_probe.DONE, arg="qwen")
+    page.wait_for_timeout(300)
+    found = search_probe.results(page)
+    assert found
+    llms = {"models/" + m.id + "/" for m in catalog.models if m.kind == "llm"}
+    assert set(found) <= llms, found
+
+
+def test_search_loads_nothing_before_it_is_used(watched: Watched, base_url: str) -> None:
     page = watched.page
     page.goto(base_url + "models/llava/", wait_until="networkidle")
     page.wait_for_timeout(500)
-    assert index_requests(watched) == []
-    # The keyboard shortcut opens search; the index loads then, once, and search works.
+    assert search_requests(watched) == []
+    # The keyboard shortcut opens search; the finder loads then, once, and search works.
     page.keyboard.press("s")
-    page.wait_for_function("() => (document.querySelector('.md-search-result__meta') || {}).textContent === 'Type to start searching'", timeout=15_000)
+    page.wait_for_function(search_probe.READY, timeout=15_000)
     page.locator("input.md-search__input").press_sequentially("Segment Anything", delay=60)
     page.wait_for_selector(".md-search-result__item a[href*='/models/sam/']", timeout=15_000)
-    assert index_requests(watched) == ["/search/search_index.json"]
-    assert watched.errors == []
+    requested = search_requests(watched)
+    assert requested.count("/search/entities.json") == 1 and requested.count("/search/search_index.json") == 1
+    assert "/assets/javascripts/workers/search.a7633da7.min.js" not in watched.requested  # Material's lunr worker
+    assert watched.errors == [] and watched.foreign == []
+
+
+def search_requests(watched: Watched) -> list[str]:
+    """Paths requested so far for search (the finder, Pagefind, Material's index stub) or the sitemap."""
+    return [path for path in watched.requested if path.startswith(("/search/", "/pagefind/")) or path.endswith(("/sitemap.xml", "atlas-search-worker.js", "atlas-match.js")) or "minisearch" in path]
 
 
 def test_search_highlight_link_fetches_the_index_at_once(watched: Watched, base_url: str) -> None:
     page = watched.page
     page.goto(base_url + "models/llava/?h=llava", wait_until="networkidle")
     page.wait_for_selector("mark[data-md-highlight]", timeout=15_000)
-    assert index_requests(watched) == ["/search/search_index.json"]
+    assert [p for p in search_requests(watched) if p.endswith("search_index.json")] == ["/search/search_index.json"]
+
+
+def test_search_without_javascript_links_to_the_catalog(browser, base_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base_url + "models/llava/")
+    link = page.locator("header a.atlas-search-nojs")
+    assert link.is_visible() and page.locator(".md-search").is_hidden()
+    link.click()
+    page.wait_for_url("**/models/")
+    assert page.locator(".atlas-catalog tbody tr").count() > 100
+    context.close()
 
 
 @pytest.mark.parametrize(("preference", "first", "second"), [("light", "default", "slate"), ("dark", "slate", "default")])

@@ -230,7 +230,7 @@ def test_site_wide_abbreviations_reach_generated_pages(real_site: Path) -> None:
 def test_accessibility_fixes_are_in_the_pages(real_site: Path) -> None:
     page = soup(real_site / "models" / "llava" / "index.html")
     assert page.select_one("div.md-search[role=dialog]")["aria-label"] == "Search"
-    assert [link["href"] for link in page.find_all("link", rel="stylesheet") if "atlas.css" in link["href"]] == ["../../assets/atlas.css"]
+    assert [link["href"] for link in page.find_all("link", rel="stylesheet") if "atlas" in link["href"]] == ["../../assets/atlas.css", "../../assets/atlas-search.css"]
     css = (real_site / "assets" / "atlas.css").read_text(encoding="utf-8")
     assert ".md-typeset :is(p, li, td, dd) > a:not(.headerlink) {\n  text-decoration: underline;" in css
 

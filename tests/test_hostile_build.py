@@ -105,10 +105,8 @@ def test_no_event_handler_or_unsafe_url(hostile_site: tuple[Path, dict]) -> None
 def test_snippets_read_no_file_for_catalog_text(hostile_site: tuple[Path, dict]) -> None:
     site, _ = hostile_site
     holders = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file() and SECRET.encode() in p.read_bytes())
-    # The control page includes the file on purpose; its search entry carries the text too.
-    assert holders in (["control/index.html"], ["control/index.html", "search/search_index.json"])
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    assert sorted({doc["location"] for doc in index["docs"] if SECRET in doc["text"]}) in ([], ["control/"])
+    # The control page includes the file on purpose (Pagefind's index pieces are compressed).
+    assert holders == ["control/index.html"]
 
 
 def test_catalog_text_displays_exactly_as_written(hostile_site: tuple[Path, dict]) -> None:
@@ -138,15 +136,13 @@ def test_catalog_text_displays_exactly_as_written(hostile_site: tuple[Path, dict
 
 
 def test_search_index_holds_only_inert_markup(hostile_site: tuple[Path, dict]) -> None:
+    # The model finder's index is data, not HTML: names as written, which the worker escapes
+    # (tests/test_browser_xss.py renders them); the stub Material still fetches has no documents.
     site, data = hostile_site
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    for doc in index["docs"]:
-        for field in ("title", "text"):
-            fragment = BeautifulSoup(doc[field], "html.parser")  # Material's search shows these as HTML
-            assert {tag.name for tag in fragment.find_all(True)} <= SEARCH_TAGS, (doc["location"], field)
-    entry = next(doc for doc in index["docs"] if doc["location"] == "models/demo-vlm/")
-    assert BeautifulSoup(entry["title"], "html.parser").get_text() == data["name"]
-    assert BeautifulSoup(entry["text"], "html.parser").find("p").get_text() == data["summary"]
+    index = json.loads((site / "search" / "entities.json").read_text(encoding="utf-8"))
+    row = next(r for r in index["rows"] if r[0] == 0 and r[2] == data["name"])
+    assert row[1] in (0, "demo-vlm")
+    assert json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"] == []
 
 
 def test_exports_carry_the_text_as_data(hostile_site: tuple[Path, dict]) -> None:

@@ -41,7 +41,7 @@ def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
     assert sorted(one) == sorted(two)
     assert [name for name in one if one[name] != two[name]] == []
     # The files most likely to differ are there and were compared.
-    assert {"sitemap.xml", "sitemap.xml.gz", "search/search_index.json", "api/models.json", "models/demo-vlm/index.html"} <= set(one)
+    assert {"sitemap.xml", "sitemap.xml.gz", "search/search_index.json", "search/entities.json", "api/models.json", "models/demo-vlm/index.html"} <= set(one)
 
 
 def test_build_uses_source_date_epoch(tmp_path: Path) -> None:

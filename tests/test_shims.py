@@ -136,3 +136,18 @@ def test_stripped_indentation_keeps_what_the_page_shows() -> None:
     shown = lambda html: " ".join(BeautifulSoup(html, "html.parser").get_text().split())  # noqa: E731
     assert shown(stripped) == shown(page)
     assert BeautifulSoup(stripped, "html.parser").pre.get_text() == "keep\n    this indent\n"
+
+
+def test_header_override_is_materials_own_but_for_the_search_block() -> None:
+    """docs/overrides/partials/header.html copies Material's; only the search block may differ."""
+    import material
+
+    upstream = (Path(material.__file__).parent / "templates" / "partials" / "header.html").read_text(encoding="utf-8")
+    ours = (ROOT / "docs" / "overrides" / "partials" / "header.html").read_text(encoding="utf-8")
+    begin, end = '    {% if "material/search" in config.plugins %}', '    {% if config.repo_url %}'
+    head, rest = upstream.split(begin, 1)
+    tail = rest.split(end, 1)[1]
+    head = head.split("-#}\n", 1)[1]  # Material's "generated" comment
+    assert ours.split("-#}\n", 1)[1].startswith(head) and ours.endswith(end + tail)
+    block = ours[len(ours.split("-#}\n", 1)[0]) + 4 + len(head):-len(end + tail)]
+    assert '{% include "partials/search.html" %}' in block and "atlas-search-nojs" in block and "config.plugins" not in block

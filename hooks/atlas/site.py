@@ -8,12 +8,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
+import time
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from atlas.cache import Cache, stamp
+from atlas.fulltext import FullTextIndex
 from atlas.history import EntryHistory, entry_histories
 from atlas.pipeline import load_catalog
 from atlas.problems import CatalogError, Problem
@@ -26,6 +28,7 @@ from atlas.render.facets import FACET_PAGES
 from atlas.render.index_pages import models_index, organization_page, organizations_index, technique_page, techniques_index
 from atlas.render.lineage import neighbours
 from atlas.render.model_page import model_page
+from atlas.render.search_index import entity_index, material_index_stub
 from atlas.render.whats_new import atom_feed, changes_json
 from atlas.schema import SCHEMA_DIR
 from atlas.validate import suggest
@@ -56,6 +59,9 @@ class Site:
     pages: dict[str, Callable[[], str]] = field(default_factory=dict)
     # The exports wait here, on disk, for MkDocs to copy them.
     outbox: tempfile.TemporaryDirectory[str] | None = None
+    # The full-text index (Pagefind's service), fed each page as MkDocs writes it.
+    fulltext: FullTextIndex | None = None
+    entities_seconds: float = 0.0  # time spent making search/entities.json
 
     preview: str | None = None
     # The navigation section each kind of catalog page sits under (models -> "Models"), from on_nav.
@@ -92,6 +98,12 @@ class Site:
         """The machine-readable files published with the site, by their path in it, made one at a time (none in a preview)."""
         if self.preview is not None:
             return
+        # The header search box's model finder, and the stub Material's bundle still fetches.
+        start = time.perf_counter()
+        entities = entity_index(self.catalog, self.pages)
+        self.entities_seconds = time.perf_counter() - start
+        yield "search/entities.json", entities
+        yield "search/search_index.json", material_index_stub()
         yield "api/models.json", models_json(self.catalog, self.site_url)
         yield "api/models.csv", models_csv(self.catalog, self.site_url)
         yield "api/results.json", results_json(self.catalog, self.site_url)
@@ -109,6 +121,9 @@ class Site:
         if self.outbox is not None:
             self.outbox.cleanup()
             self.outbox = None
+        if self.fulltext is not None:
+            self.fulltext.close()
+            self.fulltext = None
         self.cache.save()
 
 

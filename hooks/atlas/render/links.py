@@ -49,3 +49,8 @@ def edit_path(src_uri: str) -> str | None:
     if folder == FOLDERS["model"]:
         return None if name == "index.md" else f"catalog/models/{name[:-3]}.yaml"
     return EDIT_FILES.get(folder)  # the listing page too: it is made from that file
+
+
+def url_pattern(kind: str) -> str:
+    """The URL of every page of ``kind`` with ``{id}`` for its id: the search index's address template."""
+    return url(kind, "{id}")

@@ -15,6 +15,7 @@ from atlas.render.escape import attribute, fence, inert
 from atlas.render.escape import front_matter as yaml_front_matter
 from atlas.render.lineage import neighbourhood
 from atlas.render.links import model_src, model_url, src
+from atlas.render.search_index import filter_values
 from atlas.render.templating import breadcrumb, md_link, relative, render
 from atlas.vocabulary import DERIVATION_LABELS, KIND_LABELS, PART_LABELS
 
@@ -39,7 +40,8 @@ def front_matter(model: Model) -> str:
         # header, the tags listing and an attribute, so both are HTML-escaped here.
         "title": attribute(model.name),
         "report_url": report_url(model),
-        "search": {"boost": 3},
+        # The full-text search's filters (Pagefind; docs/overrides/main.html writes them).
+        "filters": filter_values(model),
         "description": attribute(model.summary),
         "tags": tags(model),
         # The left sidebar holds the Models section; the infobox and the text share the rest.
