@@ -26,6 +26,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from atlas.pagefind_order import FormatError, stabilize
+
 # Left out of every page's text: the tags (kind, modalities, weights: the filters carry them),
 # what Material's search left out (footnotes, charts, listings), permalinks and buttons.
 EXCLUDE = ("[data-search-exclude]", ".md-tags", ".headerlink", ".md-content__button", ".md-source-file")
@@ -52,7 +54,7 @@ def index_config() -> dict[str, Any]:
 
 
 def cli_command(site_dir: Path) -> list[str]:
-    """The same index made by Pagefind's command line from a built site (the tests compare the two)."""
+    """The same index made by Pagefind's command line from a built site (tests/test_pagefind_order.py runs it)."""
     args = [str(executable()), "--site", str(site_dir), "--output-subdir", OUTPUT, "--quiet"]
     for selector in EXCLUDE:
         args += ["--exclude-selectors", selector]
@@ -170,6 +172,10 @@ class FullTextIndex:
                 self._lock.wait(0.5)
         try:
             self._call({"type": "WriteFiles", "index_id": self._index_id, "output_path": str(Path(site_dir) / OUTPUT)})
+            try:
+                stabilize(Path(site_dir) / OUTPUT)
+            except (FormatError, OSError, KeyError) as error:
+                raise FullTextError(f"could not put Pagefind's filter lists in a stable order: {error}") from None
         finally:
             self.busy_seconds += time.perf_counter() - start
         if self._errors:
