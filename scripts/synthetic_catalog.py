@@ -148,7 +148,8 @@ def generate(count: int, source: Path = ROOT, seed: int = SEED) -> tuple[dict[st
         model: dict[str, Any] = {
             "name": name,
             "aliases": [f"{STEMS[index % len(STEMS)][:3].upper()}{index}", f"{name} Instruct"],
-            "organizations": list(dict.fromkeys([organizations[index % len(organizations)], organizations[(index * 7 + 3) % len(organizations)]])),
+            # The second organization starts where the first ones end, so 2N >= len(organizations) uses them all.
+            "organizations": list(dict.fromkeys([organizations[index % len(organizations)], organizations[(count + index) % len(organizations)]])),
             "released": released,
             "kind": kind,
             "modalities": {"input": list(inputs), "output": list(outputs)},

@@ -92,19 +92,28 @@ def test_the_navigation_is_rendered_once_per_folder_for_pages_outside_it() -> No
 
     shared = SharedNav()
     calls: list[str] = []
-    outside = SimpleNamespace(items=[SimpleNamespace(active=False), SimpleNamespace(active=False)])
-    inside = SimpleNamespace(items=[SimpleNamespace(active=False), SimpleNamespace(active=True)])
+    listed = [SimpleNamespace(url="about/"), SimpleNamespace(url="about/more/")]
+    plain = SimpleNamespace(pages=listed, items=[SimpleNamespace(active=False), SimpleNamespace(active=False)])
+    placed = SimpleNamespace(pages=listed, items=[SimpleNamespace(active=False), SimpleNamespace(active=True)])
 
-    def render(url: str, nav: object, part: str = "nav") -> str:
-        return shared(part, SimpleNamespace(url=url), nav, caller=lambda: calls.append(f"{part} {url}") or f"{part} for {url}")
+    def render(page: object, nav: object, part: str = "nav") -> str:
+        url = page.url
+        return shared(part, page, nav, caller=lambda: calls.append(f"{part} {url}") or f"{part} for {url}")
 
-    assert render("models/a/", outside) == "nav for models/a/"
-    assert render("models/b/", outside) == "nav for models/a/"  # same folder: the same relative links
-    assert render("organizations/x/", outside) == "nav for organizations/x/"  # another folder: rendered again
-    assert render("models/c/", outside, "tabs") == "tabs for models/c/"
-    assert render("models/d/", inside) == "nav for models/d/"  # in the navigation: its own active state
-    assert render("models/e/", inside) == "nav for models/e/"
-    assert calls == ["nav models/a/", "nav organizations/x/", "tabs models/c/", "nav models/d/", "nav models/e/"]
+    def outside(url: str) -> object:
+        return SimpleNamespace(url=url)
+
+    assert render(outside("models/a/"), plain) == "nav for models/a/"
+    assert render(outside("models/b/"), plain) == "nav for models/a/"  # same folder: the same relative links
+    assert render(outside("organizations/x/"), plain) == "nav for organizations/x/"  # another folder: rendered again
+    assert render(outside("models/c/"), plain, "tabs") == "tabs for models/c/"
+    # A page placed under a section marks that section active: shared only with pages placed the same way.
+    assert render(outside("models/d/"), placed) == "nav for models/d/"
+    assert render(outside("models/e/"), placed) == "nav for models/d/"
+    # A page in the navigation marks itself active: always its own rendering.
+    assert render(listed[0], plain) == "nav for about/"
+    assert render(listed[1], plain) == "nav for about/more/"
+    assert calls == ["nav models/a/", "nav organizations/x/", "tabs models/c/", "nav models/d/", "nav about/", "nav about/more/"]
 
 
 def test_narrow_html_displays_the_same_in_one_byte_per_character() -> None:
