@@ -240,21 +240,44 @@ def test_catalog_filter_form_comes_with_the_page(real_site: Path, catalog) -> No
     form = page.select_one("div.atlas-catalog > form.atlas-filters[role=search]")
     # The choices are exactly those the catalog offers, so the script only has to wire them.
     def values(name: str) -> set[str]:
-        return {option["value"] for option in form.select(f"select[name={name}] option")} - {""}
+        return {box["value"] for box in form.select(f"input[type=checkbox][name={name}]")}
+    def counts(name: str) -> dict[str, int]:
+        return {span["data-value"]: int(span.get_text()) for span in form.select(f"details[data-name={name}] .atlas-choice__count")}
     assert values("kind") == {m.kind for m in catalog.models}
     assert values("modality") == {x for m in catalog.models for x in m.modalities}
-    assert values("org") == {o for m in catalog.models for o in m.organizations}
     assert values("weights") == {"open", "restricted", "closed"}
+    assert counts("weights") == {w: sum(1 for m in catalog.models if m.access.weights == w) for w in ("open", "restricted", "closed")}
+    # Organizations are listed with their parents, and a parent counts its units' models.
+    parents = {o.parent for o in catalog.organizations.values() if o.parent}
+    assert values("org") == {o for m in catalog.models for o in m.organizations} | (parents & values("org"))
+    google = {m.id for m in catalog.models if any(o == "google" or catalog.organizations[o].parent == "google" for o in m.organizations)}
+    assert counts("org")["google"] == len(google) and len(google) > counts("org").get("google-deepmind", 0) > 0
+    options = form.select("details[data-name=org] .atlas-choice__option")
+    at = next(i for i, label in enumerate(options) if label.input["value"] == "google")
+    assert options[at].get_text(" ", strip=True).startswith("Google (all)")
+    units = sorted((o for o in catalog.organizations.values() if o.parent == "google" and o.id in values("org")), key=lambda o: o.name.casefold())
+    assert [label.input["value"] for label in options[at + 1 : at + 1 + len(units)]] == [o.id for o in units]
+    assert all("atlas-choice__option--depth1" in label["class"] for label in options[at + 1 : at + 1 + len(units)])
     years = sorted(m.year for m in catalog.models)
     assert (form.select_one("input[name=from]")["min"], form.select_one("input[name=to]")["max"]) == (str(years[0]), str(years[-1]))
-    assert [i["name"] for i in form.select("input, select")] == ["q", "kind", "modality", "weights", "org", "from", "to"]
-    assert page.select_one("div.atlas-catalog > p.atlas-filters__status").get_text() == f"Showing {len(catalog.models)} of {len(catalog.models)} models."
+    assert [i["name"] for i in form.select("input:not([type=checkbox]), select")] == ["q", "orgq", "pmin", "pmax", "from", "to", "score"]
+    assert page.select_one("div.atlas-catalog p.atlas-filters__status").get_text() == f"Showing {len(catalog.models)} of {len(catalog.models)} models."
+    # Every extra column the form offers is published, with a cell for the models that have the fact.
+    for box in form.select("input[name=col]"):
+        column = json.loads((real_site / "api" / "columns" / f"{box['value']}.json").read_text(encoding="utf-8"))
+        assert set(column) <= {m.id for m in catalog.models}
+    licences = json.loads((real_site / "api" / "columns" / "license.json").read_text(encoding="utf-8"))
+    assert licences == {m.id: [m.license, m.license.casefold()] for m in catalog.models if m.license}
+    for option in form.select("select[name=score] option[value]"):
+        if option["value"]:
+            scores = json.loads((real_site / "api" / "columns" / f"score-{option['value']}.json").read_text(encoding="utf-8"))
+            assert option.get_text().endswith(f", {len(scores)} models") and len(scores) >= 3
 
 
 def test_pages_defer_their_scripts_and_hold_the_search_index(real_site: Path) -> None:
     page = soup(real_site / "models" / "llava" / "index.html")
     external = [(s["src"], s.has_attr("defer")) for s in page.find_all("script", src=True)]
-    assert [src.rsplit("/", 1)[-1].split(".")[0] for src, _ in external] == ["bundle", "catalog", "compare"]
+    assert [src.rsplit("/", 1)[-1].split(".")[0] for src, _ in external] == ["bundle", "catalog", "compare", "diagrams"]
     assert all(deferred for _, deferred in external)
     # The search-on-demand script runs before the bundle, so it sees the bundle's requests.
     scripts = page.find_all("script")

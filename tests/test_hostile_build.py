@@ -27,7 +27,7 @@ CONTROL = '# Control\n\nThis page includes a file on purpose, to show the snippe
 # Material's own scripts: its bundle, its configuration, and three short inline ones.
 BUNDLE = re.compile(r"^(?:\.\./)*(?:/atlas/)?assets/javascripts/bundle\.[0-9a-f]{8}\.min\.js$")
 # The Atlas's own scripts, shipped with the site (extra_javascript).
-OWN = re.compile(r"^(?:\.\./)*(?:/atlas/)?assets/(?:catalog|compare)\.js$")
+OWN = re.compile(r"^(?:\.\./)*(?:/atlas/)?assets/(?:catalog|compare|diagrams)\.js$")
 MATERIAL_INLINE = ("__md_scope=new URL(", "var palette=__md_get(", "var target=document.getElementById(location.hash")
 # The Atlas's own inline scripts, exactly as its theme overrides write them (they hold no template values).
 OVERRIDES = Path(__file__).resolve().parents[1] / "docs" / "overrides"

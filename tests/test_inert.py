@@ -99,7 +99,7 @@ def text(element: Any) -> str:
 
 
 # Diagrams the renderers draw themselves; their insides are checked below like the rest.
-OWN_SVG_CLASSES = {"atlas-lineage", "atlas-timeline", "atlas-chart", "atlas-diagram"}
+OWN_SVG_CLASSES = {"atlas-lineage", "atlas-timeline", "atlas-timeline__lanes", "atlas-key", "atlas-chart", "atlas-diagram"}
 
 
 def _own_svg(tag: BeautifulSoup) -> bool:
@@ -107,16 +107,29 @@ def _own_svg(tag: BeautifulSoup) -> bool:
 
 
 # The catalog table's own filter form (atlas.render.catalog_table): fixed fields, no action.
-FILTER_INPUTS = {"q": "search", "from": "number", "to": "number"}
+FILTER_INPUTS = {
+    "q": "search", "orgq": "search", "pmin": "number", "pmax": "number", "from": "number", "to": "number",
+    "kind": "checkbox", "modality": "checkbox", "weights": "checkbox", "org": "checkbox", "col": "checkbox",
+}
+FILTER_DISCLOSURES = {"atlas-choice", "atlas-filters__more"}
+
+
+# The timeline's kind filter (atlas.render.timeline): checkboxes only.
+OWN_FORMS = {("atlas-filters", "atlas-catalog"): FILTER_INPUTS, ("atlas-timeline__filter", "atlas-timeline-view"): {"kind": "checkbox"}}
 
 
 def _own_control(tag: BeautifulSoup) -> bool:
     form = tag if tag.name == "form" else tag.find_parent("form")
-    if form is None or form.get("class") != ["atlas-filters"] or form.parent.get("class") != ["atlas-catalog"]:
+    if form is None:
+        return False
+    inputs = OWN_FORMS.get((" ".join(form.get("class") or []), " ".join(form.parent.get("class") or [])))
+    if inputs is None:
         return False
     if tag.name == "form":
         return not ({"action", "method", "target"} & set(tag.attrs))
-    return tag.name == "input" and FILTER_INPUTS.get(tag.get("name")) == tag.get("type")
+    if tag.name == "details":
+        return bool(FILTER_DISCLOSURES & set(tag.get("class") or [])) and not any(name.startswith("on") for name in tag.attrs)
+    return tag.name == "input" and inputs.get(tag.get("name")) == tag.get("type")
 
 
 def assert_inert(page: BeautifulSoup) -> None:

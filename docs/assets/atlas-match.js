@@ -3,8 +3,9 @@
  * aliases and ids. The header search box uses it (in its worker); the catalog table's
  * filter and the compare page's pickers can use the same functions.
  *
- * Loaded as a classic script, in a page or a worker, after MiniSearch
- * (assets/vendor/minisearch-7.2.0.js); it defines one global, AtlasMatch:
+ * Loaded as a classic script, in a page or a worker; createMatcher needs MiniSearch
+ * (assets/vendor/minisearch-7.2.0.js) loaded by then, the other functions do not. It
+ * defines one global, AtlasMatch:
  *
  *   AtlasMatch.fold(text)      case, accents and full-width forms folded: "ＧＰＴ－４ｏ" -> "gpt-4o"
  *   AtlasMatch.words(text)     folded words: "LLaVA-1.5 (7B)" -> ["llava", "1", "5", "7b"]
@@ -22,7 +23,6 @@
 (function (root) {
   "use strict";
 
-  var MiniSearch = root.MiniSearch;
   var NON_WORD = /[^\p{L}\p{N}]+/u;
   var NON_WORD_ALL = /[^\p{L}\p{N}]+/gu;
   var MARKS = /\p{M}+/gu;
@@ -99,6 +99,8 @@
   }
 
   function createMatcher(items, options) {
+    // Looked up when a matcher is made, so a page may load MiniSearch after this file.
+    var MiniSearch = root.MiniSearch;
     if (!MiniSearch) throw new Error("AtlasMatch needs MiniSearch (assets/vendor/minisearch-7.2.0.js) loaded first");
     options = options || {};
     var meta = new Array(items.length);

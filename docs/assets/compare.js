@@ -1,38 +1,11 @@
-/* MM-LLM Atlas: compare two to four models side by side from api/models.json.
- * All catalog text is inserted with textContent, never as HTML. */
+/* MM-LLM Atlas: compare two to four models side by side.
+ * Data: api/compare/index.json (rows, and each model's name, aliases and shard), then the
+ * shards of the chosen models. Every cell is text segments with optional links; all text
+ * goes in with textContent, and a link is kept only if it is relative or http(s). */
 (function () {
   "use strict";
 
   var MAX = 4;
-  var ROWS = [
-    ["Organizations", function (m) { return m.organizations.join(", "); }],
-    ["Released", function (m) { return m.released; }],
-    ["Kind", function (m) { return m.kind; }],
-    ["Input", function (m) { return m.modalities.input.join(", "); }],
-    ["Output", function (m) { return m.modalities.output.join(", "); }],
-    ["Parameters", function (m) { return m.parameters_text || ""; }],
-    ["Context window", function (m) { return m.context_window ? m.context_window.toLocaleString("en") + " tokens" : ""; }],
-    ["Weights", function (m) { return m.access.weights; }],
-    ["Code", function (m) { return m.access.code; }],
-    ["Data", function (m) { return m.access.data; }],
-    ["API", function (m) { return m.access.api ? "yes" : "no"; }],
-    ["Licence", function (m) { return m.license || ""; }],
-    ["Architecture", function (m) { return m.architecture.type || ""; }],
-    ["Modality encoder", function (m) { return (m.architecture.modality_encoder || []).join("; "); }],
-    ["Input projector", function (m) { return (m.architecture.input_projector || []).join("; "); }],
-    ["LLM backbone", function (m) { return (m.architecture.llm_backbone || []).join("; "); }],
-    ["Output projector", function (m) { return (m.architecture.output_projector || []).join("; "); }],
-    ["Modality generator", function (m) { return (m.architecture.modality_generator || []).join("; "); }],
-    ["Built on", function (m) { return m.built_on.join(", "); }],
-    ["Used by", function (m) { return m.used_by.join(", "); }],
-    ["Techniques", function (m) { return m.techniques.join(", "); }],
-    ["Training data", function (m) { return m.training && m.training.data || ""; }],
-    ["Training tokens", function (m) { return m.training && m.training.tokens ? m.training.tokens.toLocaleString("en") : ""; }],
-    ["Training compute (FLOP)", function (m) { return m.training && m.training.compute_flop ? m.training.compute_flop.toExponential(2) : ""; }],
-    ["Hardware", function (m) { return m.training && m.training.hardware || ""; }],
-    ["Primary reference", function (m) { return m.references[0]; }],
-    ["Summary", function (m) { return m.summary; }]
-  ];
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -41,93 +14,295 @@
     return e;
   }
 
+  function safeHref(href, root) {
+    if (!href) return null;
+    if (/^https?:\/\//i.test(href)) return href;
+    if (/^[a-z0-9][a-z0-9\-\/]*\/?(#[a-z0-9\-]*)?$/i.test(href)) return root + href;
+    return null;
+  }
+
+  // One normalization for names as people type them: the shared matcher's, where it is loaded.
+  function fold(text) {
+    var matcher = window.AtlasMatch;
+    if (matcher && matcher.squash) return matcher.squash(text);
+    return String(text).normalize("NFKC").toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
+  }
+
+  function script(src) {
+    return new Promise(function (resolve) {
+      var tag = document.createElement("script");
+      tag.src = src;
+      tag.addEventListener("load", resolve);
+      tag.addEventListener("error", resolve);  // without it the picker still matches names exactly
+      document.head.appendChild(tag);
+    });
+  }
+
+  // The shared matcher (typos, re-spaced names) and MiniSearch under it load only on this page.
+  function loadMatcher(siteRoot, models) {
+    return (window.AtlasMatch ? Promise.resolve() : script(siteRoot + "assets/atlas-match.js")).then(function () {
+      return window.MiniSearch ? null : script(siteRoot + "assets/vendor/minisearch-7.2.0.js");
+    }).then(function () {
+      if (!window.AtlasMatch || !window.MiniSearch) return null;
+      return window.AtlasMatch.createMatcher(models.map(function (m) { return { id: m[0], name: m[1], aliases: m[2] }; }));
+    });
+  }
+
+  function segments(cell, root) {
+    var span = el("span");
+    (cell || []).forEach(function (part) {
+      var href = safeHref(part[1], root);
+      if (href) {
+        var a = el("a", "", part[0]);
+        a.href = href;
+        if (/^https?:/.test(href)) a.rel = "nofollow noopener";
+        span.appendChild(a);
+      } else {
+        span.appendChild(document.createTextNode(part[0]));
+      }
+    });
+    return span;
+  }
+
+  function text(cell) {
+    return (cell || []).map(function (part) { return part[0]; }).join("");
+  }
+
   function setup(root) {
     if (root.dataset.ready) return;
     root.dataset.ready = "1";
+    var siteRoot = root.dataset.root;
     var status = el("p", "atlas-compare__status", "Loading the catalog…");
     status.setAttribute("aria-live", "polite");
     root.appendChild(status);
-    fetch(root.dataset.src).then(function (r) {
+    fetch(siteRoot + "api/compare/index.json").then(function (r) {
       if (!r.ok) throw new Error("HTTP " + r.status);
       return r.json();
-    }).then(function (data) { build(root, status, data.models); })
+    }).then(function (index) { build(root, status, index, siteRoot); })
       .catch(function (err) { status.textContent = "Could not load the catalog (" + err.message + ")."; });
   }
 
-  function build(root, status, models) {
-    var byId = {};
-    models.forEach(function (m) { byId[m.id] = m; });
-    var sorted = models.slice().sort(function (a, b) { return a.name.localeCompare(b.name); });
-    var form = el("form", "atlas-compare__pickers");
+  function build(root, status, index, siteRoot) {
+    var byId = {}, byName = {};
+    index.models.forEach(function (m) {
+      byId[m[0]] = m;
+      [m[1]].concat(m[2]).concat([m[0]]).forEach(function (label) { byName[fold(label)] = byName[fold(label)] || m[0]; });
+    });
+    var shards = {};
+    var chosen = (new URLSearchParams(window.location.search).get("m") || "").split(",").filter(function (id) { return id in byId; }).slice(0, MAX);
+    chosen = chosen.filter(function (id, i) { return chosen.indexOf(id) === i; });
+    var unknown = (new URLSearchParams(window.location.search).get("m") || "").split(",").filter(function (id) { return id && !(id in byId); });
+
+    var form = el("form", "atlas-compare__picker");
+    form.setAttribute("role", "search");
     form.setAttribute("aria-label", "Models to compare");
-    var selects = [];
-    for (var i = 0; i < MAX; i++) {
-      var label = el("label", "atlas-filter");
-      label.appendChild(el("span", "", "Model " + (i + 1)));
-      var s = el("select");
-      s.name = "m" + i;
-      s.appendChild(new Option(i < 2 ? "choose a model" : "(none)", ""));
-      sorted.forEach(function (m) { s.appendChild(new Option(m.name, m.id)); });
-      label.appendChild(s);
-      form.appendChild(label);
-      selects.push(s);
-    }
-    var output = el("div", "atlas-compare__output");
+    var label = el("label", "atlas-filter");
+    label.appendChild(el("span", "", "Add a model (up to " + MAX + ")"));
+    var input = el("input");
+    input.type = "search";
+    input.name = "add";
+    input.setAttribute("list", "atlas-compare-names");
+    input.setAttribute("autocomplete", "off");
+    input.placeholder = "name or alias, e.g. Qwen2.5-VL";
+    label.appendChild(input);
+    var list = el("datalist");
+    list.id = "atlas-compare-names";
+    index.models.slice().sort(function (a, b) { return a[1].localeCompare(b[1]); }).forEach(function (m) {
+      var option = document.createElement("option");
+      option.value = m[1];
+      option.label = m[3];
+      list.appendChild(option);
+    });
+    var add = el("button", "md-button", "Add");
+    add.type = "submit";
+    var chips = el("ul", "atlas-compare__chips");
+    chips.setAttribute("aria-label", "Chosen models");
+    var toggle = el("label", "atlas-compare__toggle");
+    var hide = el("input");
+    hide.type = "checkbox";
+    hide.checked = true;
+    toggle.appendChild(hide);
+    toggle.appendChild(document.createTextNode(" Hide rows where every model is the same"));
+    form.appendChild(label);
+    form.appendChild(list);
+    form.appendChild(add);
     root.insertBefore(form, status);
+    root.insertBefore(chips, status);
+    root.insertBefore(toggle, status);
+    var output = el("div", "atlas-compare__output");
     root.appendChild(output);
 
-    var wanted = (new URLSearchParams(window.location.search).get("m") || "").split(",").filter(function (id) { return id in byId; }).slice(0, MAX);
-    var unknown = (new URLSearchParams(window.location.search).get("m") || "").split(",").filter(function (id) { return id && !(id in byId); });
-    wanted.forEach(function (id, index) { selects[index].value = id; });
+    var matcher = null;
+    loadMatcher(siteRoot, index.models).then(function (m) { matcher = m; });
 
-    function render() {
-      var ids = selects.map(function (s) { return s.value; }).filter(Boolean);
-      ids = ids.filter(function (id, index) { return ids.indexOf(id) === index; });
-      var params = new URLSearchParams(window.location.search);
-      if (ids.length) params.set("m", ids.join(",")); else params.delete("m");
-      var query = params.toString();
-      history.replaceState(history.state, "", window.location.pathname + (query ? "?" + query : ""));
-      output.textContent = "";
-      if (ids.length < 2) {
-        status.textContent = (unknown.length ? "Unknown model id: " + unknown.join(", ") + ". " : "") + "Choose at least two models.";
-        return;
+    function resolve(typed) {
+      var key = fold(typed);
+      if (!key) return null;
+      if (byName[key]) return byName[key];
+      if (matcher) {
+        var hits = matcher.search(typed, { limit: 1 });
+        if (hits.length) return index.models[hits[0].index][0];
       }
-      var chosen = ids.map(function (id) { return byId[id]; });
-      var table = el("table", "atlas-compare__table");
-      var head = el("tr");
-      head.appendChild(el("th", "", "Field"));
-      chosen.forEach(function (m) {
-        var th = el("th");
-        th.setAttribute("scope", "col");
-        var a = el("a", "", m.name);
-        a.href = root.dataset.modelsRoot + encodeURIComponent(m.id) + "/";
-        th.appendChild(a);
-        head.appendChild(th);
-      });
-      var thead = el("thead");
-      thead.appendChild(head);
-      table.appendChild(thead);
-      var body = el("tbody");
-      var differing = 0;
-      ROWS.forEach(function (row) {
-        var values = chosen.map(row[1]);
-        if (values.every(function (v) { return v === ""; })) return;
-        var tr = el("tr");
-        var differs = values.some(function (v) { return v !== values[0]; });
-        if (differs) { tr.className = "atlas-compare__diff"; differing++; }
-        var th = el("th", "", row[0]);
-        th.setAttribute("scope", "row");
-        tr.appendChild(th);
-        values.forEach(function (v) { tr.appendChild(el("td", "", v || "–")); });
-        body.appendChild(tr);
-      });
-      table.appendChild(body);
-      output.appendChild(table);
-      status.textContent = "Comparing " + chosen.length + " models: " + differing + " fields differ (highlighted).";
+      var starts = index.models.filter(function (m) { return fold(m[1]).indexOf(key) === 0; });
+      return starts.length === 1 ? starts[0][0] : null;
     }
 
-    form.addEventListener("change", render);
-    render();
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var id = resolve(input.value);
+      if (!id) { status.textContent = "No catalog model is called “" + input.value + "”."; return; }
+      if (chosen.indexOf(id) < 0) chosen = chosen.concat([id]).slice(-MAX);
+      input.value = "";
+      update();
+    });
+    input.addEventListener("change", function () { if (resolve(input.value)) form.requestSubmit ? form.requestSubmit() : form.dispatchEvent(new Event("submit")); });
+    hide.addEventListener("change", render);
+
+    function load(ids) {
+      var wanted = {};
+      ids.forEach(function (id) { wanted[byId[id][4]] = true; });
+      return Promise.all(Object.keys(wanted).map(function (shard) {
+        if (shards[shard]) return shards[shard];
+        shards[shard] = fetch(siteRoot + "api/compare/" + shard + ".json").then(function (r) {
+          if (!r.ok) throw new Error("HTTP " + r.status);
+          return r.json();
+        });
+        return shards[shard];
+      })).then(function (parts) {
+        var models = {};
+        parts.forEach(function (part) { Object.keys(part).forEach(function (id) { models[id] = part[id]; }); });
+        return models;
+      });
+    }
+
+    function update() {
+      var params = new URLSearchParams(window.location.search);
+      if (chosen.length) params.set("m", chosen.join(",")); else params.delete("m");
+      var query = params.toString();
+      history.replaceState(history.state, "", window.location.pathname + (query ? "?" + query : ""));
+      chips.textContent = "";
+      chosen.forEach(function (id) {
+        var li = el("li");
+        li.appendChild(el("span", "", byId[id][1]));
+        var remove = el("button", "atlas-compare__remove", "×");
+        remove.type = "button";
+        remove.setAttribute("aria-label", "Remove " + byId[id][1]);
+        remove.addEventListener("click", function () { chosen = chosen.filter(function (x) { return x !== id; }); update(); });
+        li.appendChild(remove);
+        chips.appendChild(li);
+      });
+      render();
+    }
+
+    function suggestionsList() {
+      var box = el("div", "atlas-compare__empty");
+      box.appendChild(el("p", "", (unknown.length ? "Unknown model id: " + unknown.join(", ") + ". " : "") + "Choose at least two models, or start from one of these:"));
+      var ul = el("ul");
+      index.suggestions.forEach(function (s) {
+        var li = el("li");
+        var a = el("a", "", s[0]);
+        a.href = "?m=" + s[1].map(encodeURIComponent).join(",");
+        li.appendChild(a);
+        ul.appendChild(li);
+      });
+      box.appendChild(ul);
+      return box;
+    }
+
+    function render() {
+      output.textContent = "";
+      if (chosen.length < 2) {
+        status.textContent = chosen.length ? "Add at least one more model." : "";
+        output.appendChild(suggestionsList());
+        return;
+      }
+      status.textContent = "Loading…";
+      var ids = chosen.slice();
+      load(ids).then(function (models) {
+        if (ids.join() !== chosen.join()) return;
+        output.textContent = "";
+        var scroll = el("div", "atlas-compare__scroll");
+        scroll.setAttribute("tabindex", "0");
+        scroll.setAttribute("role", "region");
+        scroll.setAttribute("aria-label", "Comparison table, scrolls sideways on small screens");
+        var table = el("table", "atlas-compare__table");
+        var head = el("tr");
+        head.appendChild(el("th", "", "Field"));
+        ids.forEach(function (id) {
+          var th = el("th");
+          th.setAttribute("scope", "col");
+          var a = el("a", "", models[id].name);
+          a.href = safeHref(models[id].url, siteRoot);
+          th.appendChild(a);
+          head.appendChild(th);
+        });
+        var thead = el("thead");
+        thead.appendChild(head);
+        table.appendChild(thead);
+        var body = el("tbody");
+        var shown = 0, same = 0;
+        var groups = [];
+        index.rows.forEach(function (row) { if (groups.indexOf(row[2]) < 0) groups.push(row[2]); });
+        groups.concat(["Results"]).forEach(function (group) {
+          var lines = [];
+          if (group === "Results") {
+            var boards = {};
+            ids.forEach(function (id) { Object.keys(models[id].results).forEach(function (key) { boards[key] = (boards[key] || 0) + 1; }); });
+            Object.keys(boards).filter(function (key) { return boards[key] >= 2; }).sort().forEach(function (key) {
+              var first = models[ids.filter(function (id) { return models[id].results[key]; })[0]].results[key];
+              lines.push({ label: first[2], href: first[3], cells: ids.map(function (id) {
+                var r = models[id].results[key];
+                return r ? [[String(r[0]), null]].concat(r[1] ? [[" (" + r[1] + ")", null]] : []) : null;
+              }) });
+            });
+          } else {
+            index.rows.filter(function (row) { return row[2] === group; }).forEach(function (row) {
+              lines.push({ label: row[1], cells: ids.map(function (id) { return models[id].cells[row[0]] || null; }) });
+            });
+          }
+          var rowsHtml = [];
+          lines.forEach(function (line) {
+            var texts = line.cells.map(text);
+            if (texts.every(function (t) { return t === ""; })) return;
+            var identical = texts.every(function (t) { return t === texts[0]; });
+            if (identical) same++;
+            if (identical && hide.checked && group !== "Results") return;
+            var tr = el("tr", identical ? "" : "atlas-compare__diff");
+            var th = el("th");
+            th.setAttribute("scope", "row");
+            if (line.href) {
+              var a = el("a", "", line.label);
+              a.href = safeHref(line.href, siteRoot);
+              th.appendChild(a);
+            } else {
+              th.textContent = line.label;
+            }
+            tr.appendChild(th);
+            line.cells.forEach(function (cell) {
+              var td = el("td");
+              if (cell && cell.length) td.appendChild(segments(cell, siteRoot)); else td.textContent = "–";
+              tr.appendChild(td);
+            });
+            rowsHtml.push(tr);
+          });
+          if (!rowsHtml.length) return;
+          var groupRow = el("tr", "atlas-compare__group");
+          var gth = el("th", "", group === "Results" ? "Results on the same benchmark, split and setting" : group);
+          gth.setAttribute("scope", "colgroup");
+          gth.colSpan = ids.length + 1;
+          groupRow.appendChild(gth);
+          body.appendChild(groupRow);
+          rowsHtml.forEach(function (tr) { body.appendChild(tr); shown++; });
+        });
+        table.appendChild(body);
+        scroll.appendChild(table);
+        output.appendChild(scroll);
+        status.textContent = "Comparing " + ids.length + " models: " + shown + " rows shown" + (hide.checked ? ", " + same + " identical rows hidden." : ".");
+      }).catch(function (err) { status.textContent = "Could not load the models (" + err.message + ")."; });
+    }
+
+    if (unknown.length && !chosen.length) status.textContent = "Unknown model id: " + unknown.join(", ") + ".";
+    update();
   }
 
   function init() { Array.prototype.forEach.call(document.querySelectorAll(".atlas-compare"), setup); }

@@ -36,6 +36,19 @@ def human_date(released: str) -> str:
     return f"{month} {parts[0]}" if len(parts) == 2 else f"{int(parts[2])} {month} {parts[0]}"
 
 
+def human_count(value: int | float | None, unit: str = "") -> str:
+    """15_600_000_000_000 -> '15.6T'; 3.8e25 -> '3.8e25'."""
+    if value is None:
+        return ""
+    if value >= 1e16:
+        mantissa, exponent = f"{value:.2g}".split("e")
+        return f"{mantissa}e{int(exponent)}{unit}"
+    for size, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if value >= size:
+            return f"{value / size:.3g}{suffix}{unit}"
+    return f"{value:g}{unit}"
+
+
 @dataclass(frozen=True)
 class Reference:
     """One BibTeX entry: its key, type, line, fields as plain strings, authors, and its text in the file."""

@@ -22,6 +22,8 @@ from atlas.problems import CatalogError, Problem
 from atlas.records import Catalog
 from atlas.render import links
 from atlas.render.benchmarks import benchmark_page, benchmarks_index
+from atlas.render.catalog_table import column_files
+from atlas.render.compare import compare_files
 from atlas.render.exports import benchmarks_json, families_json, models_csv, models_json, results_csv, results_json
 from atlas.render.families import families_index, family_page
 from atlas.render.facets import FACET_PAGES
@@ -112,6 +114,8 @@ class Site:
         yield "api/families.json", families_json(self.catalog, self.site_url)
         yield "api/changes.json", changes_json(self.catalog, self.history, self.site_url)
         yield "feed.xml", atom_feed(self.catalog, self.history, self.site_url)
+        yield from compare_files(self.catalog).items()
+        yield from column_files(self.catalog)
         yield "api/references.bib", (self.root / "catalog" / "references.bib").read_bytes()
         for schema in sorted((self.root / "catalog" / "schema").glob("*.json")):
             yield f"schema/{schema.name}", schema.read_bytes()

@@ -25,11 +25,6 @@ KIND_LABELS = {
     "tokenizer": "Tokenizer",
 }
 # Marks on the timeline and lineage drawings; each meets 3:1 against the page in both schemes.
-KIND_COLOURS = {
-    "llm": "#3f51b5", "mm-llm": "#d81b60", "vision-encoder": "#00897b", "vision-language-encoder": "#43a047",
-    "multimodal-encoder": "#7cb342", "image-generator": "#fb8c00", "video-generator": "#f4511e",
-    "speech-model": "#8e24aa", "audio-model": "#5e35b1", "tokenizer": "#6d4c41",
-}
 PART_LABELS = {
     "modality_encoder": "Modality encoder",
     "input_projector": "Input projector",
@@ -41,7 +36,6 @@ PART_LABELS = {
 DERIVATION_LABELS = {"fine-tune": "fine-tune", "distillation": "distillation", "merge": "merge", "quantization": "quantization"}
 RELATION_LABELS = {"built_on": "built on", "succeeds": "next version", **DERIVATION_LABELS, **{name: label.lower() for name, label in PART_LABELS.items()}}
 ORG_TYPE_LABELS = {"company": "Company", "academic": "Academic", "nonprofit": "Non-profit", "collaboration": "Collaboration"}
-WEIGHTS_COLOURS = {"open": "#1b7f3b", "restricted": "#c98a00", "closed": "#a3262a"}
 TECHNIQUE_CATEGORY_LABELS = {
     "architecture": "Architecture",
     "pretraining": "Pre-training objectives",
@@ -73,10 +67,8 @@ def license_family(license: str | None) -> str:
 # Which schema enum each table covers: (schema, path of property names to the enum).
 TABLES: dict[str, tuple[dict[str, Any], str, tuple[str, ...]]] = {
     "KIND_LABELS": (KIND_LABELS, "model", ("kind",)),
-    "KIND_COLOURS": (KIND_COLOURS, "model", ("kind",)),
     "PART_LABELS": (PART_LABELS, "model", ("architecture", "*")),
     "ORG_TYPE_LABELS": (ORG_TYPE_LABELS, "organizations", ("*", "type")),
-    "WEIGHTS_COLOURS": (WEIGHTS_COLOURS, "model", ("access", "weights")),
     "TECHNIQUE_CATEGORY_LABELS": (TECHNIQUE_CATEGORY_LABELS, "techniques", ("*", "category")),
     "DERIVATION_LABELS": (DERIVATION_LABELS, "model", ("derived_from", "[]", "relation")),
 }
@@ -118,7 +110,7 @@ def kinds() -> tuple[str, ...]:
 
 
 def weights() -> tuple[str, ...]:
-    return ordered("WEIGHTS_COLOURS")
+    return values("model", ("access", "weights"))
 
 
 def problems() -> list[Problem]:

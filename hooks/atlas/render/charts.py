@@ -7,10 +7,9 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from atlas.records import Catalog
-from atlas.vocabulary import ORG_TYPE_LABELS, WEIGHTS_COLOURS, license_family, weights
+from atlas.vocabulary import ORG_TYPE_LABELS, license_family, weights
 from atlas.render.escape import inert
 
-COLOURS = WEIGHTS_COLOURS
 BAR, GAP, LEFT, TOP, PLOT_H = 28, 10, 150, 40, 220
 
 
@@ -29,7 +28,7 @@ class Chart:
 def _legend(chart: Chart, y: int, x0: int = LEFT) -> list[str]:
     items, x = [], x0
     for name in chart.series:
-        items.append(f'<rect x="{x}" y="{y - 10}" width="12" height="12" fill="{COLOURS.get(name, "#3f51b5")}"/>')
+        items.append(f'<rect x="{x}" y="{y - 10}" width="12" height="12" class="atlas-swatch--{inert(name)}"/>')
         items.append(f'<text x="{x + 16}" y="{y}" class="atlas-chart__legend">{inert(name)}</text>')
         x += 30 + 8 * len(name)
     return items
@@ -55,8 +54,8 @@ def horizontal_svg(chart: Chart) -> str:
                 continue
             w = plot_w * count / total_max
             parts.append(
-                f'<rect class="atlas-chart__mark" data-category="{inert(category)}" data-series="{inert(name)}" data-value="{count}" '
-                f'x="{x:.1f}" y="{y}" width="{w:.1f}" height="{BAR}" fill="{COLOURS.get(name, "#3f51b5")}"><title>{inert(category)}, {inert(name)}: {count}</title></rect>'
+                f'<rect class="atlas-chart__mark atlas-swatch--{inert(name)}" data-category="{inert(category)}" data-series="{inert(name)}" data-value="{count}" '
+                f'x="{x:.1f}" y="{y}" width="{w:.1f}" height="{BAR}"><title>{inert(category)}, {inert(name)}: {count}</title></rect>'
             )
             x += w
         parts.append(f'<text x="{x + 6:.1f}" y="{y + BAR / 2 + 4:.0f}" class="atlas-chart__value">{sum(chart.values[category].values())}</text>')
@@ -87,8 +86,8 @@ def vertical_svg(chart: Chart) -> str:
             h = PLOT_H * count / total_max
             y -= h
             parts.append(
-                f'<rect class="atlas-chart__mark" data-category="{inert(category)}" data-series="{inert(name)}" data-value="{count}" '
-                f'x="{x}" y="{y:.1f}" width="{step - 12}" height="{h:.1f}" fill="{COLOURS.get(name, "#3f51b5")}"><title>{inert(category)}, {inert(name)}: {count}</title></rect>'
+                f'<rect class="atlas-chart__mark atlas-swatch--{inert(name)}" data-category="{inert(category)}" data-series="{inert(name)}" data-value="{count}" '
+                f'x="{x}" y="{y:.1f}" width="{step - 12}" height="{h:.1f}"><title>{inert(category)}, {inert(name)}: {count}</title></rect>'
             )
         parts.append(f'<text x="{x + (step - 12) / 2:.0f}" y="{y - 5:.1f}" text-anchor="middle" class="atlas-chart__value">{sum(chart.values[category].values())}</text>')
         parts.append(f'<text x="{x + (step - 12) / 2:.0f}" y="{base + 16}" text-anchor="middle" class="atlas-chart__label">{inert(category)}</text>')

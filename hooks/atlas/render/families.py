@@ -7,7 +7,7 @@ from atlas.records import Catalog, Model, human_date
 from atlas.render.escape import attribute, front_matter, inert
 from atlas.render.links import index_src, model_src, src
 from atlas.render.templating import md_link, page_url, site_root
-from atlas.vocabulary import KIND_COLOURS, KIND_LABELS
+from atlas.vocabulary import KIND_LABELS
 
 # What the generations table compares, with how each value is shown.
 COMPARED = (
@@ -47,7 +47,7 @@ def timeline_svg(members: list[Model], root: str, title: str) -> str:
         out.append(
             f'<a xlink:href="{inert(root)}{page_url("model", model.id)}" class="atlas-family-timeline__point" data-id="{inert(model.id)}">'
             f'<line x1="{cx:.1f}" x2="{cx:.1f}" y1="{cy:.1f}" y2="{height - 20}" class="atlas-chart__grid"/>'
-            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="6" fill="{KIND_COLOURS[model.kind]}"/>'
+            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="6" class="atlas-swatch--{inert(model.kind)}"/>'
             f'<text x="{cx + dx:.1f}" y="{cy + 4:.1f}" text-anchor="{anchor}" class="atlas-chart__label">{inert(model.name)}</text>'
             f"<title>{inert(model.name)}, {inert(human_date(model.released))}</title></a>"
         )
