@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install serve preview build validate test bench clean
+.PHONY: install browser-packages serve preview build validate test bench clean
 
 $(VENV)/.installed: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.x")'
@@ -13,6 +13,18 @@ $(VENV)/.installed: requirements.txt
 	@touch $@
 
 install: $(VENV)/.installed  ## create .venv with the pinned packages
+
+# The browser tests' npm packages (axe-core), pinned by tests/browser/package-lock.json.
+# Without npm the accessibility tests skip (CI installs npm and requires them).
+BROWSER_PACKAGES := tests/browser/node_modules/.installed
+$(BROWSER_PACKAGES): tests/browser/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error && touch $@; \
+	else \
+		echo "npm is missing: the accessibility tests (axe-core) will be skipped"; \
+	fi
+
+browser-packages: $(BROWSER_PACKAGES)
 
 # --no-strict: in strict mode MkDocs counts the server's own 404 warnings, logged while a
 # rebuild runs, and aborts the rebuild. `make build` and the tests stay strict and check
@@ -32,7 +44,7 @@ build: install  ## build the site with --strict and the link check into a tempor
 validate: install  ## check the whole catalog
 	$(BIN)/python scripts/validate.py
 
-test: install  ## run the whole test suite (it includes `scripts/bench.py --quick`)
+test: install browser-packages  ## run the whole test suite (it includes `scripts/bench.py --quick`)
 	$(BIN)/python -m pytest
 
 bench: install  ## benchmark 100, 1,000 and 10,000 models (about 45 minutes); rewrites docs/about/benchmarks.md

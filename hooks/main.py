@@ -20,7 +20,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
 from atlas.fulltext import FullTextError, FullTextIndex
-from atlas.glossary import abbreviations
+from atlas.glossary import abbreviations, anchor_terms
 from atlas.problems import CatalogError
 from atlas.render.directives import DirectiveError, expand
 from atlas.render.links import FOLDERS, edit_path, index_src, kind_of
@@ -138,6 +138,8 @@ def on_page_content(content: str, page: Page, **kwargs: Any) -> str:
         # Rendered: MkDocs would keep this Markdown until the end of the build (about 100 MB
         # at 10,000 models). The page's title is in its front matter, so nothing reads it again.
         page.markdown = ""
+    if page.file.src_uri == GLOSSARY:
+        content = anchor_terms(content)
     return html.narrow(html.exclude_footnotes(content))
 
 

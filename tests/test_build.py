@@ -227,6 +227,45 @@ def test_site_wide_abbreviations_reach_generated_pages(real_site: Path) -> None:
     assert abbreviations["CLIP"] == "Contrastive Language-Image Pre-training: A pair of image and text encoders trained together so that matching images and captions end up close in a shared embedding space."
 
 
+def test_glossary_terms_can_be_linked_to(real_site: Path) -> None:
+    page = soup(real_site / "glossary" / "index.html")
+    terms = page.select("article dl > dt")
+    assert len(terms) > 40 and all(term.get("id") for term in terms)
+    ids = [element["id"] for element in page.select("[id]")]
+    assert len(ids) == len(set(ids))
+    cot = page.find(id="chain-of-thought-prompting")
+    assert cot.name == "dt" and cot.select_one("a.headerlink")["href"] == "#chain-of-thought-prompting"
+    assert page.find(id="cot").parent is cot  # the short form links to the same term
+    assert page.find(id="clip").name == "dt" and page.find(id="lora").name == "dt"
+
+
+def test_pages_unfurl_with_open_graph_and_twitter_tags(real_site: Path, catalog) -> None:
+    def meta(page: BeautifulSoup, key: str) -> str:
+        tag = page.find("meta", attrs={"property": key}) or page.find("meta", attrs={"name": key})
+        return tag["content"]
+
+    llava = next(model for model in catalog.models if model.id == "llava")
+    model = soup(real_site / "models" / "llava" / "index.html")
+    assert meta(model, "og:title") == meta(model, "twitter:title") == "LLaVA"
+    assert meta(model, "og:description") == meta(model, "twitter:description") == meta(model, "description") == llava.summary
+    assert meta(model, "og:url") == "https://mm-llm-atlas.github.io/atlas/models/llava/"
+    assert meta(model, "og:type") == "article" and meta(model, "twitter:card") == "summary"
+    home = soup(real_site / "index.html")
+    assert meta(home, "og:type") == "website" and meta(home, "og:description") == meta(home, "description")
+    timeline = soup(real_site / "timeline" / "index.html")
+    assert meta(timeline, "og:title") == "Timeline"
+
+
+def test_the_404_page_offers_search_and_ways_back(real_site: Path) -> None:
+    page = soup(real_site / "404.html")
+    assert page.h1.get_text() == "Page not found"
+    form = page.select_one("form.atlas-404__search")
+    assert form["method"] == "get" and form["action"].endswith("/models/")
+    assert form.select_one("input")["name"] == "q" and page.find("label", attrs={"for": "atlas-404-q"})
+    links = {a.get_text() for a in page.select("ul.atlas-404__links a")}
+    assert {"Home", "All models", "Organizations", "Benchmarks", "Timeline", "Glossary"} <= links
+
+
 def test_accessibility_fixes_are_in_the_pages(real_site: Path) -> None:
     page = soup(real_site / "models" / "llava" / "index.html")
     assert page.select_one("div.md-search[role=dialog]")["aria-label"] == "Search"

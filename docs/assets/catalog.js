@@ -598,8 +598,19 @@
       .catch(function (err) { status.textContent = "Could not load the column (" + err.message + ")."; });
   }
 
+  // The 404 page: offer the last part of the wrong address as the query ("/models/llava-2/"
+  // becomes "llava 2"), which the catalog then matches as names are typed.
+  function notFound(form) {
+    var input = form.querySelector("input[name=q]");
+    var parts = window.location.pathname.split("/").filter(Boolean);
+    var last = parts.length ? parts[parts.length - 1].replace(/\.html?$/, "") : "";
+    try { last = decodeURIComponent(last); } catch (err) { return; }
+    if (input && !input.value && last && last !== "404") input.value = last.replace(/[-_]+/g, " ").trim().slice(0, 80);
+  }
+
   function init() {
     Array.prototype.forEach.call(document.querySelectorAll(".atlas-catalog"), setup);
+    Array.prototype.forEach.call(document.querySelectorAll(".atlas-404__search"), notFound);
   }
 
   if (window.document$ && typeof window.document$.subscribe === "function") {

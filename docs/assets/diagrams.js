@@ -142,7 +142,8 @@
       var b = el("button", "md-button", text);
       b.type = "button";
       b.title = title;
-      b.setAttribute("aria-label", title);
+      // A word is its own name; a symbol (−, +) is named by its title.
+      if (!/[a-z]/i.test(text)) b.setAttribute("aria-label", title);
       b.addEventListener("click", action);
       tools.appendChild(b);
       return b;
@@ -265,10 +266,26 @@
     else focus(null);
   }
 
+  // Anything that scrolls sideways (a wide table Material wrapped, a drawing, a long code
+  // line on a phone) can be reached and scrolled from the keyboard.
+  function scrollRegions() {
+    Array.prototype.forEach.call(document.querySelectorAll(".md-typeset__scrollwrap, .atlas-scroll, .md-typeset pre > code"), function (region) {
+      if (region.hasAttribute("tabindex") || region.scrollWidth <= region.clientWidth + 1 && region.scrollHeight <= region.clientHeight + 1) return;
+      region.tabIndex = 0;
+      if (region.tagName === "DIV" && !region.hasAttribute("role")) {
+        region.setAttribute("role", "region");
+        region.setAttribute("aria-label", region.querySelector("table") ? "Table, scrolls sideways" : "Drawing, scrolls sideways");
+      }
+    });
+  }
+
   function init() {
     Array.prototype.forEach.call(document.querySelectorAll(".atlas-timeline-view"), timeline);
     Array.prototype.forEach.call(document.querySelectorAll(".atlas-lineage-view"), lineage);
+    scrollRegions();
   }
+
+  window.addEventListener("load", scrollRegions);
 
   if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(init);
   else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);

@@ -7,6 +7,7 @@ prompting (CoT)" -> CoT) and the term itself when it is one word with inner capi
 """
 from __future__ import annotations
 
+import html
 import re
 
 ENTRY_RE = re.compile(r"^(?P<term>[^\s:][^\n]*)\n:   (?P<definition>.+)$", re.M)
@@ -39,3 +40,34 @@ def abbreviations(glossary: str) -> dict[str, str]:
             out.setdefault(head, (f"{inner}: " if inner else "") + sentence)
     return out
 
+
+
+DT_RE = re.compile(r"<dt>(?P<inner>.*?)</dt>", re.S)
+TAG_RE = re.compile(r"<[^>]+>")
+
+
+def term_slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def anchor_terms(page_html: str) -> str:
+    """Give every term of the rendered glossary an anchor and a permalink: "#chain-of-thought-prompting",
+    and for a short form in parentheses a second one ("#cot"), so other pages and readers can link to a term."""
+    taken = set(re.findall(r'\bid="([^"]+)"', page_html))
+
+    def anchor(match: re.Match[str]) -> str:
+        inner = match.group("inner")
+        text = html.unescape(TAG_RE.sub("", inner)).strip()
+        head, _, rest = text.partition(" (")
+        ids = []
+        for candidate in (term_slug(head), term_slug(rest.rstrip(")")) if rest and _is_abbreviation(rest.rstrip(")")) else ""):
+            if candidate and candidate not in taken:
+                taken.add(candidate)
+                ids.append(candidate)
+        if not ids:
+            return match.group(0)
+        extra = "".join(f'<span id="{other}"></span>' for other in ids[1:])
+        return (f'<dt id="{ids[0]}">{extra}{inner}'
+                f'<a class="headerlink" href="#{ids[0]}" title="Link to this term">&para;</a></dt>')
+
+    return DT_RE.sub(anchor, page_html)
