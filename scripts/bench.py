@@ -448,6 +448,11 @@ def bench_size(count: int, runs: int, work: Path, serve_timeout: float, with_lig
         pages = {"Home": "index.html", "Model page": f"models/{model_ids[0]}/", "Catalog table": "models/"}
         if (site / "timeline" / "index.html").is_file():
             pages["Timeline"] = "timeline/"
+        if (site / "compare" / "index.html").is_file() and len(model_ids) > 1:
+            pages["Compare"] = f"compare/?m={model_ids[0]},{model_ids[1]}"
+        boards = sorted(p.parent.name for p in (site / "benchmarks").glob("*/index.html"))
+        if boards:
+            pages["Benchmark page"] = f"benchmarks/{boards[0]}/"
         result.lighthouse = lighthouse(site, pages, work)
     return result
 

@@ -23,29 +23,44 @@ class Chart:
     series: tuple[str, ...]
     values: dict[str, dict[str, int]]
     category_label: str
+    # The colour class of each series (atlas-swatch--<name>); by default the series' own
+    # names, which are kinds or weights levels. Other series take the ordinal s0, s1, ...
+    swatches: tuple[str, ...] = ()
+
+    def swatch(self, name: str) -> str:
+        return self.swatches[self.series.index(name)] if self.swatches else name
 
 
-def _legend(chart: Chart, y: int, x0: int = LEFT) -> list[str]:
-    items, x = [], x0
+LEGEND_ROW = 18
+
+
+def _legend(chart: Chart, y: int, x0: int = LEFT, right: int = 710) -> tuple[list[str], int]:
+    """The legend's swatches and names from (x0, y), wrapped before ``right``; and its number of rows."""
+    items, x, rows = [], x0, 1
     for name in chart.series:
-        items.append(f'<rect x="{x}" y="{y - 10}" width="12" height="12" class="atlas-swatch--{inert(name)}"/>')
+        width = 30 + 8 * len(name)
+        if x > x0 and x + width - 8 > right:
+            x, y, rows = x0, y + LEGEND_ROW, rows + 1
+        items.append(f'<rect x="{x}" y="{y - 10}" width="12" height="12" class="atlas-swatch--{inert(chart.swatch(name))}"/>')
         items.append(f'<text x="{x + 16}" y="{y}" class="atlas-chart__legend">{inert(name)}</text>')
-        x += 30 + 8 * len(name)
-    return items
+        x += width
+    return items, rows
 
 
 def horizontal_svg(chart: Chart) -> str:
     """Stacked horizontal bars, one per category, with a value label at each bar's end."""
     total_max = max((sum(chart.values[c].values()) for c in chart.categories), default=1) or 1
     width, plot_w = 720, 720 - LEFT - 60
-    height = TOP + len(chart.categories) * (BAR + GAP) + 10
+    legend, rows = _legend(chart, 18)
+    top = TOP + (rows - 1) * LEGEND_ROW
+    height = top + len(chart.categories) * (BAR + GAP) + 10
     parts = [
         f'<svg class="atlas-chart" role="img" aria-labelledby="{chart.id}-title" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">',
         f'<title id="{chart.id}-title">{inert(chart.title)}</title>',
     ]
-    parts += _legend(chart, 18)
+    parts += legend
     for row, category in enumerate(chart.categories):
-        y = TOP + row * (BAR + GAP)
+        y = top + row * (BAR + GAP)
         parts.append(f'<text x="{LEFT - 8}" y="{y + BAR / 2 + 4:.0f}" text-anchor="end" class="atlas-chart__label">{inert(category)}</text>')
         x = float(LEFT)
         for name in chart.series:
@@ -54,7 +69,7 @@ def horizontal_svg(chart: Chart) -> str:
                 continue
             w = plot_w * count / total_max
             parts.append(
-                f'<rect class="atlas-chart__mark atlas-swatch--{inert(name)}" data-category="{inert(category)}" data-series="{inert(name)}" data-value="{count}" '
+                f'<rect class="atlas-chart__mark atlas-swatch--{inert(chart.swatch(name))}" data-category="{inert(category)}" data-series="{inert(name)}" data-value="{count}" '
                 f'x="{x:.1f}" y="{y}" width="{w:.1f}" height="{BAR}"><title>{inert(category)}, {inert(name)}: {count}</title></rect>'
             )
             x += w
@@ -68,13 +83,15 @@ def vertical_svg(chart: Chart) -> str:
     total_max = max((sum(chart.values[c].values()) for c in chart.categories), default=1) or 1
     step = 44
     width = 60 + len(chart.categories) * step
-    height = TOP + PLOT_H + 40
+    legend, rows = _legend(chart, 18, 40, max(width, 420) - 10)
+    top = TOP + (rows - 1) * LEGEND_ROW
+    height = top + PLOT_H + 40
     parts = [
         f'<svg class="atlas-chart" role="img" aria-labelledby="{chart.id}-title" viewBox="0 0 {max(width, 420)} {height}" xmlns="http://www.w3.org/2000/svg">',
         f'<title id="{chart.id}-title">{inert(chart.title)}</title>',
     ]
-    parts += _legend(chart, 18, 40)
-    base = TOP + PLOT_H
+    parts += legend
+    base = top + PLOT_H
     parts.append(f'<line x1="40" y1="{base}" x2="{width}" y2="{base}" class="atlas-chart__axis"/>')
     for column, category in enumerate(chart.categories):
         x = 50 + column * step
@@ -86,7 +103,7 @@ def vertical_svg(chart: Chart) -> str:
             h = PLOT_H * count / total_max
             y -= h
             parts.append(
-                f'<rect class="atlas-chart__mark atlas-swatch--{inert(name)}" data-category="{inert(category)}" data-series="{inert(name)}" data-value="{count}" '
+                f'<rect class="atlas-chart__mark atlas-swatch--{inert(chart.swatch(name))}" data-category="{inert(category)}" data-series="{inert(name)}" data-value="{count}" '
                 f'x="{x}" y="{y:.1f}" width="{step - 12}" height="{h:.1f}"><title>{inert(category)}, {inert(name)}: {count}</title></rect>'
             )
         parts.append(f'<text x="{x + (step - 12) / 2:.0f}" y="{y - 5:.1f}" text-anchor="middle" class="atlas-chart__value">{sum(chart.values[category].values())}</text>')

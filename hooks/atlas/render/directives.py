@@ -14,6 +14,9 @@ A directive is an HTML comment on its own line (or, for ``count``, inside a sent
     <!-- atlas: lineage view=graph -->   (or view=table)
     <!-- atlas: whats-new -->
     <!-- atlas: open-closed benchmark=mmlu -->   (optionally board=<key> from the benchmark's page)
+    <!-- atlas: by-year group=technique kind=mm-llm year=2022-2026 top=6 -->
+                (group: technique, encoder, weights or kind; any filter of models/count;
+                 with group=technique, category=<a techniques.yaml category>)
 
 An unknown directive, filter or value raises DirectiveError, which stops the build.
 Directives inside fenced code blocks are left alone, so documentation can show them.
@@ -212,6 +215,41 @@ def _open_closed(arguments: dict[str, str], catalog: Catalog, here: str) -> str:
     return "\n" + figure(board, catalog, here, f"chart-{benchmark}-{board.key}") + "\n"
 
 
+BY_YEAR_CAPTIONS = {
+    "technique": "Each bar counts, per year of release, the techniques that the matching models list; a model that lists two counts under both.",
+    "encoder": "Each bar counts the matching models released that year by the modality encoder their architecture names, grouped by that encoder's family; a model whose entry describes its encoder only in words counts as described in words.",
+    "weights": "Each bar counts the matching models released that year, split by whether their weights are open, restricted or closed.",
+    "kind": "Each bar counts the matching models released that year, by kind.",
+}
+
+
+def _by_year(arguments: dict[str, str], catalog: Catalog, here: str) -> str:
+    from atlas.render.by_year import GROUPS, by_year
+    from atlas.render.charts import figure, vertical_svg
+
+    group = arguments.pop("group", None)
+    if group not in GROUPS:
+        raise DirectiveError(f"by-year needs group= one of {', '.join(GROUPS)}")
+    category = arguments.pop("category", None)
+    categories = sorted({t.category for t in catalog.techniques.values()})
+    if category is not None and (group != "technique" or category not in categories):
+        raise DirectiveError(f"category= goes with group=technique and is one of {', '.join(categories)}")
+    top = arguments.pop("top", "6")
+    if not top.isdigit() or not 1 <= int(top) <= 9:
+        raise DirectiveError(f"top must be a number from 1 to 9, got {top!r}")
+    label = "-".join(f"{k}-{v}" for k, v in sorted({**arguments, **({"category": category} if category else {})}.items()))
+    models = catalog.filtered(build_filter(arguments, catalog))
+    chart = by_year(models, catalog, group, int(top), category)
+    if not chart.categories:
+        raise DirectiveError(f"no model matches {arguments} with a {group}; a directive must not render an empty chart")
+    chart_id = re.sub(r"[^a-z0-9-]+", "-", f"{chart.id}-{label}".lower()).strip("-")
+    from dataclasses import replace
+
+    chart = replace(chart, id=chart_id)
+    caption = BY_YEAR_CAPTIONS[group] if category is None else BY_YEAR_CAPTIONS["technique"].replace("the techniques", f"the {category.replace('-', ' ')} techniques")
+    return "\n" + figure(chart, vertical_svg(chart), caption) + "\n"
+
+
 DIRECTIVES: dict[str, Callable[[dict[str, str], Catalog, str], str]] = {
     "models": _models,
     "count": _count,
@@ -224,6 +262,7 @@ DIRECTIVES: dict[str, Callable[[dict[str, str], Catalog, str], str]] = {
     "timeline": _timeline,
     "lineage": _lineage,
     "open-closed": _open_closed,
+    "by-year": _by_year,
 }
 
 
