@@ -56,3 +56,16 @@ def test_front_matter_reads_back_as_written(value: str) -> None:
     assert yaml.safe_load(text.split("\n")[1]) == data
 
 
+
+
+def test_every_sources_key_in_the_catalog_has_words_for_it() -> None:
+    from atlas.pipeline import load_catalog
+    from atlas.vocabulary import FACT_LABELS, fact_label
+    from conftest import ROOT
+
+    catalog, problems = load_catalog(ROOT)
+    assert problems == []
+    keys = {source.field for model in catalog.models for source in model.sources}
+    assert sorted(keys - set(FACT_LABELS)) == []
+    assert fact_label("training.data") == "Training data" and fact_label("architecture.llm_backbone") == "LLM backbone"
+    assert fact_label("new_field") == "New field" and fact_label("training.new_part") == "Training: new part"

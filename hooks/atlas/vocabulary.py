@@ -32,6 +32,25 @@ PART_LABELS = {
     "output_projector": "Output projector",
     "modality_generator": "Modality generator",
 }
+# What the Sources table of a model page calls the fact a source backs (the YAML's sources keys).
+FACT_LABELS = {
+    "name": "Name", "aliases": "Other names", "organizations": "Developers", "released": "Release date",
+    "kind": "Kind", "modalities": "Modalities", "access": "Access (weights, code, data, API)",
+    "access.weights": "Weights access", "access.code": "Code access", "access.data": "Data access", "access.api": "API access",
+    "parameters": "Parameters", "variants": "Variants", "context_window": "Context window",
+    "training": "Training", "training.data": "Training data", "training.tokens": "Training tokens",
+    "training.hardware": "Training hardware", "training.compute_flop": "Training compute",
+    "architecture": "Architecture", "built_on": "Built on", "family": "Family", "succeeds": "Previous version",
+    "derived_from": "Derived from", "techniques": "Techniques", "license": "Licence", "results": "Results",
+    **{f"architecture.{part}": label for part, label in PART_LABELS.items()},
+}
+
+
+def fact_label(field: str) -> str:
+    """The words for a sources key ("training.data" -> "Training data"); an unlisted key in plain words."""
+    return FACT_LABELS.get(field) or field.replace(".", ": ").replace("_", " ").capitalize()
+
+
 # How a model reuses another, as the lineage drawings and tables name it ("A -> B: fine-tune").
 DERIVATION_LABELS = {"fine-tune": "fine-tune", "distillation": "distillation", "merge": "merge", "quantization": "quantization"}
 RELATION_LABELS = {"built_on": "built on", "succeeds": "next version", **DERIVATION_LABELS, **{name: label.lower() for name, label in PART_LABELS.items()}}

@@ -17,7 +17,7 @@ from atlas.render.lineage import neighbourhood
 from atlas.render.links import model_src, model_url, src
 from atlas.render.search_index import filter_values
 from atlas.render.templating import breadcrumb, md_link, relative, render
-from atlas.vocabulary import DERIVATION_LABELS, KIND_LABELS, PART_LABELS
+from atlas.vocabulary import DERIVATION_LABELS, KIND_LABELS, PART_LABELS, fact_label
 
 ROOT_FROM_MODEL = "../../"
 ISSUES_URL = "https://github.com/mm-llm-atlas/atlas/issues/new"
@@ -128,11 +128,11 @@ def model_page(model: Model, catalog: Catalog, site_url: str, year: str, history
         shown = [model_link(v) if catalog.has_model(v) else inert(v) for v in values]
         parts.append((PART_LABELS[name], shown))
     refs = catalog.references
-    sources = [(s.field, citation(s.ref, refs), s.note) for s in model.sources]
+    sources = [(fact_label(s.field), citation(s.ref, refs), s.note) for s in model.sources]
     listed = {s.field for s in model.sources}
     if "references" not in listed:
-        sources.insert(0, ("primary source", citation(model.references[0], refs), None))
-    sources += [("further reading", citation(ref, refs), None) for ref in model.references[1:]]
+        sources.insert(0, ("Primary source", citation(model.references[0], refs), None))
+    sources += [("Further reading", citation(ref, refs), None) for ref in model.references[1:]]
     before = catalog.model(model.succeeds) if model.succeeds and catalog.has_model(model.succeeds) else None
     succession_note = next((s.note for s in model.sources if s.field == "succeeds" and s.note), None)
     org = catalog.organizations[model.organizations[0]]
