@@ -697,3 +697,14 @@ def test_1000_row_catalog_keeps_table_semantics_and_aligned_columns(watched: Wat
     last_x = last.evaluate("tr => Array.from(tr.cells, c => Math.round(c.getBoundingClientRect().left))")
     assert last_x == header_x
     assert last.locator("td").first.inner_text() != ""
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_the_architecture_diagram_text_stays_readable(width: int, browser, base_url: str) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(base_url + "articles/history/", wait_until="networkidle")
+    heights = page.eval_on_selector_all(".atlas-figure--mmllm svg text", "els => els.filter(e => e.getClientRects().length).map(e => e.getBoundingClientRect().height)")
+    context.close()
+    assert len(heights) >= 10  # one of the two drawings is shown
+    assert min(heights) >= 10, heights  # 11 px text drawn at least at 10 px (it was 5 to 7 px on a phone)

@@ -38,4 +38,33 @@ def mmllm_diagram() -> str:
     items.append(f'<text x="{llm_x + 8:.0f}" y="{HEIGHT - 14}" class="atlas-diagram__detail">text tokens in and out</text>')
     items.append(f'<text x="10" y="{HEIGHT - 14}" class="atlas-diagram__detail">usually frozen: encoder, LLM, generator · usually trained: projectors</text>')
     items.append("</svg>")
-    return '<figure class="atlas-figure">' + "".join(items) + "<figcaption>The five parts of a generic MM-LLM, after the MM-LLMs survey taxonomy.</figcaption></figure>"
+    return ('<figure class="atlas-figure atlas-figure--mmllm">' + "".join(items) + _tall_diagram()
+            + "<figcaption>The five parts of a generic MM-LLM, after the MM-LLMs survey taxonomy.</figcaption></figure>")
+
+
+TALL_W, TALL_BOX_W, TALL_BOX_H, TALL_GAP, TALL_TOP = 360, 250, 58, 30, 16
+
+
+def _tall_diagram() -> str:
+    """The same five parts top to bottom, for phones: drawn at about its own width there, so
+    its text stays at 11 to 14 px instead of shrinking with an 810-unit-wide drawing."""
+    x = (TALL_W - TALL_BOX_W) / 2
+    height = TALL_TOP + len(PARTS) * TALL_BOX_H + (len(PARTS) - 1) * TALL_GAP + 36
+    items = [
+        f'<svg class="atlas-diagram atlas-diagram--tall" role="img" aria-labelledby="mmllm-tall-title" viewBox="0 0 {TALL_W} {height}" xmlns="http://www.w3.org/2000/svg">',
+        '<title id="mmllm-tall-title">The generic MM-LLM architecture: modality encoder, input projector, LLM backbone, output projector, modality generator</title>',
+        '<defs><marker id="mmllm-tall-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" class="atlas-diagram__arrowhead"/></marker></defs>',
+    ]
+    for index, (label, detail, _) in enumerate(PARTS):
+        y = TALL_TOP + index * (TALL_BOX_H + TALL_GAP)
+        css = "atlas-diagram__box" + (" atlas-diagram__box--frozen" if index in (0, 2, 4) else " atlas-diagram__box--trained")
+        items.append(f'<rect x="{x:.0f}" y="{y}" width="{TALL_BOX_W}" height="{TALL_BOX_H}" rx="8" class="{css}"/>')
+        items.append(f'<text x="{TALL_W / 2:.0f}" y="{y + 25}" text-anchor="middle" class="atlas-diagram__label">{escape(label)}</text>')
+        items.append(f'<text x="{TALL_W / 2:.0f}" y="{y + 44}" text-anchor="middle" class="atlas-diagram__detail">{escape(detail)}</text>')
+        if index:
+            items.append(f'<line x1="{TALL_W / 2:.0f}" y1="{y - TALL_GAP}" x2="{TALL_W / 2:.0f}" y2="{y - 2}" class="atlas-diagram__edge" marker-end="url(#mmllm-tall-arrow)"/>')
+        if index == 2:
+            items.append(f'<text x="{x + TALL_BOX_W + 6:.0f}" y="{y + 33}" class="atlas-diagram__detail">+ text</text>')
+    items.append(f'<text x="{TALL_W / 2:.0f}" y="{height - 10}" text-anchor="middle" class="atlas-diagram__detail">dashed: usually trained · solid: usually frozen</text>')
+    items.append("</svg>")
+    return "".join(items)
