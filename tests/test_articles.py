@@ -11,7 +11,7 @@ from atlas.render.directives import DIRECTIVE_RE, expand
 from atlas.pipeline import load_catalog
 from conftest import ROOT
 
-ARTICLES = ("history", "tuning", "ethics", "open-vs-proprietary")
+ARTICLES = ("history", "tuning", "ethics", "open-vs-proprietary", "applications")
 MIN_WORDS = 1500
 MIN_CITATIONS = 12
 CITE_RE = re.compile(r"@([A-Za-z][A-Za-z0-9_:-]*)")
