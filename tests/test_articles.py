@@ -85,3 +85,66 @@ def test_abbreviations_become_hover_definitions(real_site: Path) -> None:
     page = BeautifulSoup((real_site / "articles" / "tuning" / "index.html").read_text(encoding="utf-8"), "html.parser")
     titles = {abbr.get_text(): abbr["title"] for abbr in page.select("article abbr")}
     assert "LoRA" in titles and titles["LoRA"]
+
+
+def _count(catalog, technique: str, years: range, kind: str | None = None) -> int:
+    return sum(1 for m in catalog.models if technique in m.techniques and m.year in years and kind in (None, m.kind))
+
+
+def _encoders(catalog, years: range) -> dict[str, int]:
+    from collections import Counter
+
+    from atlas.render.by_year import by_year
+
+    chart = by_year([m for m in catalog.models if m.kind == "mm-llm"], catalog, "encoder", 9)
+    total: Counter = Counter()
+    for year in chart.categories:
+        if int(year) in years:
+            total.update(chart.values[year])
+    return dict(total)
+
+
+def _largest_group_each_year_is_in_words(catalog) -> bool:
+    from atlas.render.by_year import IN_WORDS, by_year
+
+    chart = by_year([m for m in catalog.models if m.kind == "mm-llm"], catalog, "encoder", 9)
+    return all(chart.values[y].get(IN_WORDS, 0) == max(chart.values[y].values()) for y in chart.categories)
+
+
+Y2023, Y2024, Y2025, LATER = range(2023, 2024), range(2024, 2025), range(2025, 2026), range(2025, 2027)
+# What the articles' "What the catalog shows" sections say the data shows. Each words-only
+# claim is checked against the catalog: when new entries make one false, this fails, and the
+# sentence has to change with the data (the numbers in those sentences are count directives).
+CLAIMS = [
+    ("history", "The learned bottleneck of BLIP-2 gave way to the plain projection",
+     lambda c: _count(c, "q-former", LATER, "mm-llm") < _count(c, "q-former", Y2023, "mm-llm") and _count(c, "linear-projection", LATER, "mm-llm") > _count(c, "q-former", LATER, "mm-llm")),
+    ("history", "CLIP encoders dominate the 2023 releases",
+     lambda c: max((v, k) for k, v in _encoders(c, Y2023).items() if k not in ("described in words", "other"))[1] == "CLIP"),
+    ("history", "from 2024 on, encoders of the SigLIP family are named more often than CLIP's",
+     lambda c: _encoders(c, range(2024, 2027)).get("SigLIP", 0) > _encoders(c, range(2024, 2027)).get("CLIP", 0)),
+    ("history", "In every year the largest group is of entries that describe their encoder in words", _largest_group_each_year_is_in_words),
+    ("tuning", "Reinforcement learning from human feedback and DPO carried the alignment of the 2023 and 2024 releases",
+     lambda c: all(_count(c, "rlhf", y) + _count(c, "dpo", y) > _count(c, "reasoning-rl", y) for y in (Y2023, Y2024))),
+    ("tuning", "more than any other alignment method among the 2025 releases",
+     lambda c: _count(c, "reasoning-rl", Y2025) > max(_count(c, t, Y2025) for t in ("rlhf", "dpo", "constitutional-ai")) and _count(c, "reasoning-rl", Y2025) > _count(c, "reasoning-rl", Y2024)),
+    ("tuning", "it is named far less often since",
+     lambda c: _count(c, "lora", range(2024, 2027), "mm-llm") < _count(c, "lora", Y2023, "mm-llm")),
+    ("tuning", "while knowledge distillation, the route by which",
+     lambda c: _count(c, "knowledge-distillation", Y2025, "mm-llm") > _count(c, "knowledge-distillation", Y2023, "mm-llm")),
+]
+
+
+@pytest.mark.parametrize("name, phrase, holds", CLAIMS, ids=[f"{name}: {phrase[:40]}" for name, phrase, _ in CLAIMS])
+def test_what_the_articles_say_the_data_shows_holds(name: str, phrase: str, holds, catalog) -> None:
+    text = " ".join((ROOT / "docs" / "articles" / f"{name}.md").read_text(encoding="utf-8").split())
+    assert phrase in text, f"the claim is no longer in {name}.md; update CLAIMS"
+    assert holds(catalog), f"{name}.md says {phrase!r}, and the catalog no longer shows it"
+
+
+@pytest.mark.parametrize("name", ["history", "tuning"])
+def test_each_article_embeds_two_live_views_of_the_data(name: str, catalog) -> None:
+    text = (ROOT / "docs" / "articles" / f"{name}.md").read_text(encoding="utf-8")
+    views = [m.group("body") for m in DIRECTIVE_RE.finditer(text) if m.group("body").startswith(("by-year", "open-closed"))]
+    assert len(views) >= 2
+    rendered = expand(text, catalog, f"articles/{name}.md")
+    assert rendered.count('<figure class="atlas-figure atlas-figure--chart"') >= 2

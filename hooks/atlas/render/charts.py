@@ -50,19 +50,21 @@ def _legend(chart: Chart, y: int, x0: int = LEFT, right: int = 710) -> tuple[lis
 def horizontal_svg(chart: Chart) -> str:
     """Stacked horizontal bars, one per category, with a value label at each bar's end."""
     total_max = max((sum(chart.values[c].values()) for c in chart.categories), default=1) or 1
-    width, plot_w = 720, 720 - LEFT - 60
-    legend, rows = _legend(chart, 18)
+    # Room for the longest category name (about 6.5 units a character at 12 px), so none is cut off.
+    left = max(LEFT, 16 + round(6.5 * max((len(c) for c in chart.categories), default=0)))
+    width, plot_w = 720, 720 - left - 60
+    legend, rows = _legend(chart, 18, left)
     top = TOP + (rows - 1) * LEGEND_ROW
     height = top + len(chart.categories) * (BAR + GAP) + 10
     parts = [
-        f'<svg class="atlas-chart" role="img" aria-labelledby="{chart.id}-title" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">',
+        f'<svg class="atlas-chart" role="img" aria-labelledby="{chart.id}-title" viewBox="0 0 {width} {height}" width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">',
         f'<title id="{chart.id}-title">{inert(chart.title)}</title>',
     ]
     parts += legend
     for row, category in enumerate(chart.categories):
         y = top + row * (BAR + GAP)
-        parts.append(f'<text x="{LEFT - 8}" y="{y + BAR / 2 + 4:.0f}" text-anchor="end" class="atlas-chart__label">{inert(category)}</text>')
-        x = float(LEFT)
+        parts.append(f'<text x="{left - 8}" y="{y + BAR / 2 + 4:.0f}" text-anchor="end" class="atlas-chart__label">{inert(category)}</text>')
+        x = float(left)
         for name in chart.series:
             count = chart.values[category].get(name, 0)
             if not count:
@@ -87,7 +89,7 @@ def vertical_svg(chart: Chart) -> str:
     top = TOP + (rows - 1) * LEGEND_ROW
     height = top + PLOT_H + 40
     parts = [
-        f'<svg class="atlas-chart" role="img" aria-labelledby="{chart.id}-title" viewBox="0 0 {max(width, 420)} {height}" xmlns="http://www.w3.org/2000/svg">',
+        f'<svg class="atlas-chart" role="img" aria-labelledby="{chart.id}-title" viewBox="0 0 {max(width, 420)} {height}" width="{max(width, 420)}" height="{height}" xmlns="http://www.w3.org/2000/svg">',
         f'<title id="{chart.id}-title">{inert(chart.title)}</title>',
     ]
     parts += legend
