@@ -77,3 +77,22 @@ def test_two_pagefind_runs_come_out_the_same_after_sorting(tmp_path: Path) -> No
         assert sum(len(pages) for _, pages in values[1]) == len(KINDS)  # every page under one value
     entry = json.loads((output / "pagefind-entry.json").read_text(encoding="utf-8"))
     assert meta_path.name == f"pagefind.{entry['languages']['en']['hash']}.pf_meta"
+
+
+def test_stabilize_waits_for_pagefind_to_finish_writing(tmp_path: Path) -> None:
+    import threading
+    import time
+
+    site = tmp_path / "site"
+    page = site / "a" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text('<html lang="en"><body><main data-pagefind-body><h1>A</h1><span data-pagefind-filter="kind">llm</span></main></body></html>', encoding="utf-8")
+    subprocess.run(cli_command(site), check=True, capture_output=True, timeout=120)
+    entry = site / "pagefind" / "pagefind-entry.json"
+    written = entry.read_text(encoding="utf-8")
+    entry.write_text("", encoding="utf-8")  # as Pagefind's service left it, answered but not yet written
+    threading.Timer(0.8, lambda: entry.write_text(written, encoding="utf-8")).start()
+    started = time.monotonic()
+    stabilize(site / "pagefind")
+    assert time.monotonic() - started >= 0.8
+    assert json.loads(entry.read_text(encoding="utf-8"))["languages"]["en"]["page_count"] == 1

@@ -18,6 +18,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -119,10 +120,32 @@ def content_name(prefix: str, value: Any, digits: int) -> str:
     return prefix + hashlib.sha256(encode(value)).hexdigest()[:digits]
 
 
+def settled(output: Path, timeout: float = 60.0, quiet: float = 0.3) -> dict[str, Any]:
+    """``pagefind-entry.json`` once Pagefind has finished writing: its service answers the write
+    request while the last files may still be empty (seen on a loaded machine), so wait until the
+    entry parses and no file under ``output`` has changed size for ``quiet`` seconds."""
+    deadline = time.monotonic() + timeout
+
+    def sizes() -> dict[str, int]:
+        return {str(p): p.stat().st_size for p in output.rglob("*") if p.is_file()}
+
+    while True:
+        before = sizes()
+        try:
+            entry = json.loads((output / "pagefind-entry.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            entry = None
+        time.sleep(quiet)
+        if entry is not None and sizes() == before:
+            return entry
+        if time.monotonic() > deadline:
+            raise FormatError(f"Pagefind's output in {output.name}/ did not settle within {timeout:.0f} s")
+
+
 def stabilize(output: Path) -> None:
     """Sort the filter lists in Pagefind's ``output`` folder and rename the files they are in."""
     entry_path = output / "pagefind-entry.json"
-    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    entry = settled(output)
     for language in entry["languages"].values():
         old_meta = output / f"pagefind.{language['hash']}.pf_meta"
         meta = read(old_meta)
