@@ -111,6 +111,11 @@ def _largest_group_each_year_is_in_words(catalog) -> bool:
     return all(chart.values[y].get(IN_WORDS, 0) == max(chart.values[y].values()) for y in chart.categories)
 
 
+def _share(catalog, years: range, wanted, among=lambda m: True) -> float:
+    models = [m for m in catalog.models if m.kind == "mm-llm" and m.year in years and among(m)]
+    return sum(1 for m in models if wanted(m)) / len(models)
+
+
 Y2023, Y2024, Y2025, LATER = range(2023, 2024), range(2024, 2025), range(2025, 2026), range(2025, 2027)
 # What the articles' "What the catalog shows" sections say the data shows. Each words-only
 # claim is checked against the catalog: when new entries make one false, this fails, and the
@@ -129,6 +134,11 @@ CLAIMS = [
      lambda c: _count(c, "reasoning-rl", Y2025) > max(_count(c, t, Y2025) for t in ("rlhf", "dpo", "constitutional-ai")) and _count(c, "reasoning-rl", Y2025) > _count(c, "reasoning-rl", Y2024)),
     ("tuning", "it is named far less often since",
      lambda c: _count(c, "lora", range(2024, 2027), "mm-llm") < _count(c, "lora", Y2023, "mm-llm")),
+    ("ethics", "The closed share has grown",
+     lambda c: _share(c, Y2023, lambda m: m.access.weights == "closed") < _share(c, LATER, lambda m: m.access.weights == "closed")),
+    ("ethics", "open weights with closed data are now the usual pattern even among open releases",
+     lambda c: _share(c, LATER, lambda m: m.access.data == "closed", lambda m: m.access.weights == "open") > 0.5
+     and _share(c, LATER, lambda m: m.access.data == "open") < _share(c, Y2023, lambda m: m.access.data == "open")),
     ("tuning", "while knowledge distillation, the route by which",
      lambda c: _count(c, "knowledge-distillation", Y2025, "mm-llm") > _count(c, "knowledge-distillation", Y2023, "mm-llm")),
 ]
@@ -141,7 +151,7 @@ def test_what_the_articles_say_the_data_shows_holds(name: str, phrase: str, hold
     assert holds(catalog), f"{name}.md says {phrase!r}, and the catalog no longer shows it"
 
 
-@pytest.mark.parametrize("name", ["history", "tuning"])
+@pytest.mark.parametrize("name", ["history", "tuning", "ethics", "open-vs-proprietary"])
 def test_each_article_embeds_two_live_views_of_the_data(name: str, catalog) -> None:
     text = (ROOT / "docs" / "articles" / f"{name}.md").read_text(encoding="utf-8")
     views = [m.group("body") for m in DIRECTIVE_RE.finditer(text) if m.group("body").startswith(("by-year", "open-closed"))]

@@ -79,3 +79,10 @@ def test_a_long_legend_wraps_inside_the_drawing(catalog) -> None:
     width = float(re.search(r'viewBox="0 0 (\d+)', svg).group(1))
     for x, label in re.findall(r'<text x="(\d+)" y="\d+" class="atlas-chart__legend">([^<]*)</text>', svg):
         assert int(x) + 8 * len(label) <= width + 8, label
+
+
+def test_data_access_per_year_adds_up_and_takes_the_weights_colours(catalog) -> None:
+    chart = by_year(catalog.models, catalog, "data")
+    for year in chart.categories:
+        assert sum(chart.values[year].values()) == sum(1 for m in catalog.models if str(m.year) == year)
+    assert dict(zip(chart.series, chart.swatches)) == {"open": "open", "partial": "restricted", "closed": "closed"}

@@ -9,6 +9,7 @@ of ``group``:
   model (CLIP and OpenCLIP under CLIP) or, when the YAML describes the encoder in words
   only, "described in words";
 - ``weights``: open, restricted or closed;
+- ``data``: whether the training data is open, partly open or closed;
 - ``kind``: the model's kind.
 
 The ``top`` most frequent values keep their own series; the rest are counted as "other".
@@ -22,8 +23,10 @@ from atlas.records import Catalog, Model
 from atlas.render.charts import Chart
 from atlas.vocabulary import KIND_LABELS, kinds, weights
 
-GROUPS = ("technique", "encoder", "weights", "kind")
-GROUP_TITLES = {"technique": "technique", "encoder": "modality encoder", "weights": "weights access", "kind": "kind"}
+GROUPS = ("technique", "encoder", "weights", "data", "kind")
+GROUP_TITLES = {"technique": "technique", "encoder": "modality encoder", "weights": "weights access", "data": "training data access", "kind": "kind"}
+DATA_LEVELS = ("open", "partial", "closed")
+DATA_SWATCHES = {"open": "open", "partial": "restricted", "closed": "closed"}
 IN_WORDS = "described in words"
 OTHER = "other"
 ORDINAL_SWATCHES = 10  # atlas.css defines atlas-swatch--s0 ... s9
@@ -53,6 +56,8 @@ def values_of(group: str, catalog: Catalog, category: str | None = None) -> Call
         return lambda m: tuple(dict.fromkeys(label(v) for part, values in m.parts if part == "modality_encoder" for v in values))
     if group == "weights":
         return lambda m: (m.access.weights,)
+    if group == "data":
+        return lambda m: (m.access.data,)
     if group == "kind":
         return lambda m: (KIND_LABELS[m.kind],)
     raise ValueError(f"unknown group {group!r}; allowed: {', '.join(GROUPS)}")
@@ -65,6 +70,8 @@ def by_year(models: Iterable[Model], catalog: Catalog, group: str, top: int = 6,
     totals = Counter(value for m in models for value in get(m))
     if group == "weights":
         series = tuple(w for w in weights() if totals[w])
+    elif group == "data":
+        series = tuple(level for level in DATA_LEVELS if totals[level])
     elif group == "kind":
         series = tuple(KIND_LABELS[k] for k in kinds() if totals[KIND_LABELS[k]])
     else:
@@ -79,6 +86,8 @@ def by_year(models: Iterable[Model], catalog: Catalog, group: str, top: int = 6,
     values = {str(year): dict(Counter(bucket(v) for m in models if m.year == year for v in get(m))) for year in years}
     if group == "weights":
         swatches: tuple[str, ...] = ()
+    elif group == "data":
+        swatches = tuple(DATA_SWATCHES[level] for level in series)
     elif group == "kind":
         swatches = tuple(k for k in kinds() if KIND_LABELS[k] in kept)
     else:

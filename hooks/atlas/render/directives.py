@@ -15,7 +15,7 @@ A directive is an HTML comment on its own line (or, for ``count``, inside a sent
     <!-- atlas: whats-new -->
     <!-- atlas: open-closed benchmark=mmlu -->   (optionally board=<key> from the benchmark's page)
     <!-- atlas: by-year group=technique kind=mm-llm year=2022-2026 top=6 -->
-                (group: technique, encoder, weights or kind; any filter of models/count;
+                (group: technique, encoder, weights, data or kind; any filter of models/count;
                  with group=technique, category=<a techniques.yaml category>)
 
 An unknown directive, filter or value raises DirectiveError, which stops the build.
@@ -219,6 +219,7 @@ BY_YEAR_CAPTIONS = {
     "technique": "Each bar counts, per year of release, the techniques that the matching models list; a model that lists two counts under both.",
     "encoder": "Each bar counts the matching models released that year by the modality encoder their architecture names, grouped by that encoder's family; a model whose entry describes its encoder only in words counts as described in words.",
     "weights": "Each bar counts the matching models released that year, split by whether their weights are open, restricted or closed.",
+    "data": "Each bar counts the matching models released that year, split by whether their training data is open, partly open or closed.",
     "kind": "Each bar counts the matching models released that year, by kind.",
 }
 
