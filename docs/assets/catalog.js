@@ -552,6 +552,7 @@
     // Phones start with the filters folded away, unless the address already sets some.
     var more = form.querySelector(".atlas-filters__more");
     if (window.matchMedia && window.matchMedia("(max-width: 44.9375em)").matches && !activeFilters(read()).filter(function (n) { return n !== "q"; }).length && !wantedColumns().length) more.open = false;
+    more.setAttribute("data-ready", "");  // atlas.css keeps the fold's contents hidden on phones until now, so closing it moves nothing
     form.addEventListener("input", function (event) {
       var name = event.target.name;
       if (name === "orgq") {
