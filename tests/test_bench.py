@@ -43,7 +43,11 @@ def test_synthetic_catalog_is_valid_and_realistic(synthetic: Path) -> None:
 def test_synthetic_catalog_serves_every_directive_and_link(synthetic: Path) -> None:
     catalog, _ = load_catalog(synthetic)
     demand = demands(ROOT / "docs")
-    assert demand.linked_ids and all(catalog.has_model(i) for i in demand.linked_ids)
+    # The linked models come first, as many as the catalog holds; the docs of the copy link
+    # only to those (the others become plain text), so its strict build finds every page.
+    held = [i for i in demand.linked_ids if catalog.has_model(i)]
+    assert len(held) == min(len(demand.linked_ids), len(catalog.models))
+    assert set(demands(synthetic / "docs").linked_ids) <= {m.id for m in catalog.models}
     for pairs in demand.filters:
         assert catalog.filtered(build_filter(dict(pairs), catalog)), pairs
 
