@@ -172,7 +172,7 @@ def test_model_page_is_inert_and_shows_text_as_written(payload: str, catalog: Ca
     assert [text(c) for c in cells(page, "variants")[0]] == [payload, "1B", "–", "–"]
     assert [[text(c) for c in row] for row in cells(page, "training")] == [["Data", payload], ["Tokens", "1T"], ["Hardware", payload]]
     assert [text(c) for c in cells(page, "results")[0]][:7] == ["ExampleQA", "test", "1", "only result", payload, payload, payload]
-    assert [[text(c) for c in row] for row in cells(page, "sources")][1] == ["released", "Example Corp 2023 [@examplecorp2023demo]", payload]
+    assert [[text(c) for c in row] for row in cells(page, "sources")][1] == ["Release date", "Example Corp 2023 [@examplecorp2023demo]", payload]
     assert [text(li) for li in page.find(id="techniques").find_next("ul").find_all("li")][0] == f"{payload}: {payload}"
     assert page.find(id="cite-this-entry").find_next("code").get_text().strip() == cite_entry(model, SITE_URL, "2026")
     # A payload that is only a link definition ("[^x]: ...") renders to nothing, and then
