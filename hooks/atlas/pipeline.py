@@ -19,6 +19,7 @@ from atlas import validate
 from atlas.bibliography import read_bibliography
 from atlas.cache import Cache, digest, file_stat, stamp
 from atlas.load import MAX_BYTES, Document, decode
+from atlas.page_paths import SHARED_KINDS, Claim, page_path_problems
 from atlas.problems import Problem
 from atlas.records import Catalog, Reference
 from atlas.schema import SCHEMA_DIR
@@ -87,6 +88,7 @@ def load_catalog(
         context = _context(sources, checked, references, bib_problems)
         wanted = {paths.display(Path(p)) for p in only} if only is not None else None
         problems += validate.catalog_problems(context, {kind: checked[kind].document for kind in MAPPINGS}, wanted)
+        problems += page_path_problems(_claims(sources, checked, context))
         problems += [Problem(d.path, line, name, message) for d in context.documents.values() for name, line, message in validate.future_rule(d, validate.today())]
         problems = sorted(set(_reported(problems, wanted, context, paths)))
         if problems or not build:
@@ -303,6 +305,18 @@ def _context(sources: list[Source], checked: dict[str, validate.Checked], refere
         shared={kind: checked[kind].document.data if checked[kind].passed else None for kind in MAPPINGS},
         references=None if bib_problems else references,
     )
+
+
+def _claims(sources: list[Source], checked: dict[str, validate.Checked], context: validate.Context) -> Iterator[Claim]:
+    """Every id that gets a page: each model file, and each key of a shared file that passed its checks."""
+    for source in sources:
+        if source.kind == "model":
+            yield "model", source.model_id, source.display, 1, "id"
+    for kind, singular in SHARED_KINDS.items():
+        document = checked[kind].document
+        if context.shared[kind] is not None and document is not None:
+            for key in document.data:
+                yield singular, key, document.path, document.line((key,)), key
 
 
 def _reported(problems: list[Problem], wanted: set[str] | None, context: validate.Context, paths: Paths) -> list[Problem]:
