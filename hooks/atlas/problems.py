@@ -14,7 +14,18 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.field}: {self.message}"
+        return one_line(f"{self.path}:{self.line}: {self.field}: {self.message}")
+
+
+def one_line(text: str) -> str:
+    """``text`` with every unprintable character (line breaks, controls, direction marks) escaped as Python would.
+
+    A problem is printed as one line of a log: a file name holding a line break must not
+    start a line of its own, which a CI runner could read as a command.
+    """
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
 class CatalogError(Exception):

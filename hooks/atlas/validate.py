@@ -15,6 +15,7 @@ from typing import Any, Iterable, Iterator
 
 from atlas import schema
 from atlas.load import Document, read_yaml
+from atlas.page_paths import WINDOWS_DEVICES, WINDOWS_RESERVED
 from atlas.placeholder import MESSAGE as PLACEHOLDER_MESSAGE
 from atlas.placeholder import PLACEHOLDER, is_placeholder
 from atlas.problems import Problem
@@ -22,7 +23,7 @@ from atlas.records import Reference, parse_count
 
 Finding = tuple[str, int, str]  # (field, line, message)
 
-ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+ID_RE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # used with fullmatch: "$" would accept a final line break
 URL_RE = re.compile(r"^https?://")
 DATE_RE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 MAX_ID = 64
@@ -286,10 +287,13 @@ def file_name_rule(name: str) -> Iterator[Finding]:
     model_id = name[: -len(".yaml")]
     if len(model_id) > MAX_ID:
         yield "id", 1, f"file name {short(model_id)} is {len(model_id)} characters long; an id has at most {MAX_ID}"
-    elif not ID_RE.match(model_id):
-        odd = sorted({f"{ch!r} {codepoint(ch)}" for ch in model_id if not ch.isascii()})
-        why = f"; it contains the non-ASCII character {odd[0]}" if odd else ""
+    elif not ID_RE.fullmatch(model_id):
+        odd = sorted({ch for ch in model_id if not ch.isascii() or not ch.isprintable()})
+        kind = ("non-ASCII" if not odd[0].isascii() else "control") if odd else ""
+        why = f"; it contains the {kind} character {odd[0]!r} {codepoint(odd[0])}" if odd else ""
         yield "id", 1, f"file name {model_id!r} is not a valid id: use lowercase letters, digits and single hyphens, e.g. 'llava-1-5'{why}"
+    elif model_id in WINDOWS_RESERVED:
+        yield "id", 1, f"file name {model_id!r} is a name Windows reserves for a device ({WINDOWS_DEVICES}), so the repository could not be checked out there; choose another id"
 
 
 # ---------------------------------------------------------------- catalog rules (one file against the others)
