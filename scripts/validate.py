@@ -48,9 +48,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     root = args.root.resolve()
     cache_dir = None if args.no_cache else Path(os.environ.get("ATLAS_CACHE_DIR") or root / ".cache")
     try:
-        only = [p.resolve() for p in args.paths] or None
-        extra = [p for p in (only or []) if p.parent != (root / "catalog" / "models").resolve()]
-        missing = [p for p in (only or []) if not p.exists()]
+        # Paths stay as given (made absolute): a link is checked, and named, as itself.
+        only = [Path(os.path.abspath(p)) for p in args.paths] or None
+        models = {root / "catalog" / "models", Path(os.path.abspath(args.root)) / "catalog" / "models"}
+        extra = [p for p in (only or []) if p.parent not in models]
+        missing = [p for p in (only or []) if not os.path.lexists(p)]
         for path in missing:
             print(Problem(str(path), 1, "file", "does not exist"), file=sys.stderr)
         if missing:

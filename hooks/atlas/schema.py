@@ -8,6 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
+from atlas.files import MAX_SCHEMA_BYTES, read_regular
 from atlas.load import Document, Key
 from atlas.problems import Problem
 
@@ -37,8 +38,7 @@ _TYPE_NAMES = {
 @lru_cache(maxsize=None)
 def schema(name: str) -> dict[str, Any]:
     """The parsed JSON Schema called ``name`` (model, organizations or techniques)."""
-    with (SCHEMA_DIR / SCHEMA_FILES[name]).open(encoding="utf-8") as handle:
-        return json.load(handle)
+    return json.loads(read_regular(SCHEMA_DIR / SCHEMA_FILES[name], MAX_SCHEMA_BYTES).decode("utf-8"))
 
 
 def resolve(node: dict[str, Any], name: str = "model") -> dict[str, Any]:
