@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
 from atlas import schema
-from atlas.load import Document, read_yaml
+from atlas.load import MAX_INT, Document, read_yaml
 from atlas.page_paths import WINDOWS_DEVICES, WINDOWS_RESERVED
 from atlas.placeholder import MESSAGE as PLACEHOLDER_MESSAGE
 from atlas.placeholder import PLACEHOLDER, is_placeholder
@@ -27,6 +27,10 @@ ID_RE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # used with fullmatch: "$" would 
 URL_RE = re.compile(r"^https?://")
 DATE_RE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 MAX_ID = 64
+# Python-Markdown recurses once per level of lists and quotes, and fails near 200 levels.
+MAX_MARKDOWN_NESTING = 20
+# The prefix of a Markdown line that opens or continues lists and quotes.
+_CONTAINER_PREFIX = re.compile(r"(?:[ \t]|>|[-*+](?=[ \t])|[0-9]{1,9}[.)](?=[ \t]))*")
 # What to write in place of each TODO that scripts/new_model.py leaves.
 PLACEHOLDER_HINTS = {
     "summary": "write one plain sentence, in your own words, saying what the model is and why it matters",
@@ -202,6 +206,38 @@ def variant_size_rule(document: Document) -> Iterator[Finding]:
             yield f"variants[{index}].parameters", document.line(("variants", index, "parameters")), f"{variant['parameters']} is larger than the model's parameters ({data['parameters']}); parameters must be the largest variant"
 
 
+def count_rule(document: Document) -> Iterator[Finding]:
+    """Counts ("13B") are at most 2^53, the largest whole number every JSON reader keeps exactly."""
+    data = document.data
+    counts = [(("parameters",), data.get("parameters"))]
+    counts += [(("variants", i, "parameters"), v.get("parameters")) for i, v in enumerate(data.get("variants") or [])]
+    counts.append((("training", "tokens"), (data.get("training") or {}).get("tokens")))
+    for key, value in counts:
+        count = parse_count(value)
+        if count is not None and count > MAX_INT:
+            yield schema.field_name(key), document.line(key), f"{value} is {count:,}; a count must be at most 2^53 ({MAX_INT:,}), the largest whole number the exports carry exactly"
+
+
+def nesting_depth(line: str) -> int:
+    """Levels of lists and quotes a Markdown line may open: each marker, and each 4 columns of indentation."""
+    prefix = _CONTAINER_PREFIX.match(line).group()
+    markers = re.findall(r">|[-*+](?=[ \t])|[0-9]{1,9}[.)](?=[ \t])", prefix)
+    # The columns of indentation, less the marks and the one space that follows each mark.
+    columns = len(prefix.replace("\t", "    ")) - sum(len(mark) + 1 for mark in markers)
+    return len(markers) + max(columns, 0) // 4
+
+
+def nesting_rule(document: Document) -> Iterator[Finding]:
+    """A description nests lists and quotes at most MAX_MARKDOWN_NESTING levels deep."""
+    text = document.data.get("description")
+    if not isinstance(text, str):
+        return
+    for number, line in enumerate(text.splitlines(), start=1):
+        if len(line) > MAX_MARKDOWN_NESTING and nesting_depth(line) > MAX_MARKDOWN_NESTING:
+            yield "description", document.line(("description",)), f"line {number} of the description nests lists, quotes or indentation {nesting_depth(line)} levels deep; at most {MAX_MARKDOWN_NESTING} are allowed (each list marker, each > and each 4 spaces count as one)"
+            return
+
+
 def source_field_rule(document: Document) -> Iterator[Finding]:
     """Each key of ``sources`` names a model field."""
     fields = schema.schema("model")["properties"]
@@ -264,6 +300,8 @@ def check_model(text: str | None, problems: list[Problem], path: str) -> Checked
     passed = not local and not misplaced
     local += _findings(document, real_date_rule(document))
     if passed:
+        local += _findings(document, count_rule(document))
+        local += _findings(document, nesting_rule(document))
         local += _findings(document, variant_size_rule(document))
         local += _findings(document, source_field_rule(document))
     return Checked(document, tuple(local + placeholders), passed)
