@@ -51,7 +51,10 @@ CONFUSABLES = str.maketrans({
     "Τ": "t", "Χ": "x", "Ζ": "z", "Н": "h", "М": "m", "Т": "t", "В": "b", "К": "k", "l": "l", "0": "0",
 })
 NAME_PUNCTUATION = re.compile(r"[\s\-_.·,'()/+:&]+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 controls (YAML escapes such as "\x85" reach the data) and the direction overrides.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# The 66 non-characters: U+FDD0 to U+FDEF and the last two code points of every plane. XML refuses U+FFFE and U+FFFF.
+_NONCHARACTER = re.compile("[\ufdd0-\ufdef" + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17)) + "]")
 # Characters that show nothing; in a name they would make look-alike duplicates.
 _INVISIBLE = re.compile(r"[\u00ad\u034f\u061c\u115f\u1160\u180e\u200b-\u200f\u2060-\u2064\u3164\ufeff\uffa0]")
 
@@ -94,8 +97,9 @@ def short(text: str) -> str:
 
 
 def codepoint(char: str) -> str:
-    """'U+202E (right-to-left override)'; control characters have no Unicode name."""
-    return f"U+{ord(char):04X} ({unicodedata.name(char, 'a control character').lower()})"
+    """'U+202E (right-to-left override)'; control characters and non-characters have no Unicode name."""
+    unnamed = "a control character" if unicodedata.category(char) == "Cc" else "a non-character" if _NONCHARACTER.match(char) else "an unassigned code point"
+    return f"U+{ord(char):04X} ({unicodedata.name(char, unnamed).lower()})"
 
 
 def suggest(word: str, options: Iterable[str]) -> str:
@@ -152,6 +156,10 @@ def text_rule(document: Document, skip: set[str], found: list[tuple[tuple, str]]
             continue
         name = schema.field_name(key)
         if name in skip:  # the schema already said what is wrong with it
+            continue
+        odd = _NONCHARACTER.search(value)
+        if odd:
+            yield name, document.line(key), f"contains {codepoint(odd.group())}; non-characters are not allowed (a feed reader refuses the whole feed)"
             continue
         if key and key[0] == "description":
             control = _CONTROL.search(value.replace("\t", ""))
