@@ -96,7 +96,7 @@ def test_bibliography_over_its_limit_is_not_parsed(tmp_path: Path) -> None:
     bib = BIB.encode() + b"%" * (BIB_MAX_BYTES + 1 - len(BIB.encode()))
     result, seconds = validate_limited(fixture_with(tmp_path, bib=bib))
     assert result.returncode == 1
-    assert result.stdout.splitlines() == ["catalog/references.bib:1: file: is 33,554,433 bytes; the limit is 33,554,432 bytes (32 MiB)"]
+    assert result.stdout.splitlines() == ["catalog/references.bib:1: file: is 8,388,609 bytes; the limit is 8,388,608 bytes (8 MiB)"]
     assert seconds < WALL_SECONDS
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
 from atlas import schema
+from atlas.characters import CONTROL, INVISIBLE, NONCHARACTER, codepoint
 from atlas.load import MAX_INT, Document, read_yaml
 from atlas.page_paths import WINDOWS_DEVICES, WINDOWS_RESERVED
 from atlas.placeholder import MESSAGE as PLACEHOLDER_MESSAGE
@@ -51,12 +52,6 @@ CONFUSABLES = str.maketrans({
     "Τ": "t", "Χ": "x", "Ζ": "z", "Н": "h", "М": "m", "Т": "t", "В": "b", "К": "k", "l": "l", "0": "0",
 })
 NAME_PUNCTUATION = re.compile(r"[\s\-_.·,'()/+:&]+")
-# C0 and C1 controls (YAML escapes such as "\x85" reach the data) and the direction overrides.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-# The 66 non-characters: U+FDD0 to U+FDEF and the last two code points of every plane. XML refuses U+FFFE and U+FFFF.
-_NONCHARACTER = re.compile("[\ufdd0-\ufdef" + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17)) + "]")
-# Characters that show nothing; in a name they would make look-alike duplicates.
-_INVISIBLE = re.compile(r"[\u00ad\u034f\u061c\u115f\u1160\u180e\u200b-\u200f\u2060-\u2064\u3164\ufeff\uffa0]")
 
 
 # ---------------------------------------------------------------- helpers
@@ -94,12 +89,6 @@ def date_problem(text: str) -> str | None:
 def short(text: str) -> str:
     shown = repr(text)
     return shown if len(shown) <= 60 else shown[:57] + "..."
-
-
-def codepoint(char: str) -> str:
-    """'U+202E (right-to-left override)'; control characters and non-characters have no Unicode name."""
-    unnamed = "a control character" if unicodedata.category(char) == "Cc" else "a non-character" if _NONCHARACTER.match(char) else "an unassigned code point"
-    return f"U+{ord(char):04X} ({unicodedata.name(char, unnamed).lower()})"
 
 
 def suggest(word: str, options: Iterable[str]) -> str:
@@ -157,21 +146,21 @@ def text_rule(document: Document, skip: set[str], found: list[tuple[tuple, str]]
         name = schema.field_name(key)
         if name in skip:  # the schema already said what is wrong with it
             continue
-        odd = _NONCHARACTER.search(value)
+        odd = NONCHARACTER.search(value)
         if odd:
             yield name, document.line(key), f"contains {codepoint(odd.group())}; non-characters are not allowed (a feed reader refuses the whole feed)"
             continue
         if key and key[0] == "description":
-            control = _CONTROL.search(value.replace("\t", ""))
+            control = CONTROL.search(value.replace("\t", ""))
             if control:
                 yield name, document.line(key), f"contains {codepoint(control.group())}; control and text-direction characters are not allowed"
             continue
         if "\n" in value:
             yield name, document.line(key), "must be on one line"
-        elif _CONTROL.search(value):
-            yield name, document.line(key), f"contains {codepoint(_CONTROL.search(value).group())}; control and text-direction characters are not allowed"
-        elif _INVISIBLE.search(value):
-            yield name, document.line(key), f"contains {codepoint(_INVISIBLE.search(value).group())}; invisible characters are allowed only in a model's description"
+        elif CONTROL.search(value):
+            yield name, document.line(key), f"contains {codepoint(CONTROL.search(value).group())}; control and text-direction characters are not allowed"
+        elif INVISIBLE.search(value):
+            yield name, document.line(key), f"contains {codepoint(INVISIBLE.search(value).group())}; invisible characters are allowed only in a model's description"
 
 
 def _placeholder_hint(key: tuple) -> str:
