@@ -50,6 +50,7 @@ CONFUSABLES = str.maketrans({
     "ԁ": "d", "ɡ": "g", "һ": "h", "ո": "n", "ν": "v", "ο": "o", "α": "a", "ε": "e", "ι": "i", "κ": "k",
     "τ": "t", "ρ": "p", "Ι": "i", "Ο": "o", "Α": "a", "Β": "b", "Ε": "e", "Κ": "k", "Μ": "m", "Ν": "n",
     "Τ": "t", "Χ": "x", "Ζ": "z", "Н": "h", "М": "m", "Т": "t", "В": "b", "К": "k", "l": "l", "0": "0",
+    "ı": "i", "ӏ": "l", "ɩ": "i", "β": "b", "η": "n", "μ": "m", "χ": "x", "ζ": "z", "н": "h", "м": "m", "т": "t", "в": "b", "к": "k",
 })
 NAME_PUNCTUATION = re.compile(r"[\s\-_.·,'()/+:&]+")
 
@@ -59,10 +60,11 @@ NAME_PUNCTUATION = re.compile(r"[\s\-_.·,'()/+:&]+")
 
 def name_key(text: str) -> str:
     """Fold case, width, look-alike letters and punctuation so near-identical names collide."""
-    visible = "".join(ch for ch in text if unicodedata.category(ch) != "Cf") if not text.isascii() else text  # zero-width and bidi marks
-    if visible.isascii():  # the Unicode folds below leave ASCII as it is, apart from case
-        return NAME_PUNCTUATION.sub("", visible.casefold())
-    folded = unicodedata.normalize("NFKC", visible).translate(CONFUSABLES).casefold()
+    if text.isascii():  # the Unicode folds below leave ASCII as it is, apart from case
+        return NAME_PUNCTUATION.sub("", text.casefold())
+    visible = INVISIBLE.sub("", "".join(ch for ch in text if unicodedata.category(ch) != "Cf"))  # zero-width, bidi and blank-looking
+    # Case first, so a capital look-alike (Cyrillic А) folds to the small letter the table maps.
+    folded = unicodedata.normalize("NFKC", visible).casefold().translate(CONFUSABLES)
     folded = "".join(ch for ch in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(ch))
     return NAME_PUNCTUATION.sub("", folded)
 
