@@ -299,9 +299,9 @@ def check_model(text: str | None, problems: list[Problem], path: str) -> Checked
     passed = not local and not misplaced
     local += _findings(document, real_date_rule(document))
     if passed:
+        local += _findings(document, variant_size_rule(document))
         local += _findings(document, count_rule(document))
         local += _findings(document, nesting_rule(document))
-        local += _findings(document, variant_size_rule(document))
         local += _findings(document, source_field_rule(document))
     return Checked(document, tuple(local + placeholders), passed)
 
