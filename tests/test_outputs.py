@@ -71,3 +71,21 @@ def test_feed_is_well_formed_xml_even_with_hostile_commit_subjects(tmp_path: Pat
     assert titles == ["Updated: Demo " + EDGE, "Added: Demo " + EDGE]
     summaries = [entry.find(f"{namespace}summary").text for entry in feed.iter(f"{namespace}entry")]
     assert summaries[0] == "Changed summary. Update  " + EDGE + " ]]> <b>&amp;"
+
+
+def test_pages_and_references_hold_no_character_html_or_bibtex_refuses(tmp_path: Path) -> None:
+    from pybtex.database import parse_string
+
+    from atlas.characters import CONTROL, NONCHARACTER
+    from atlas.render.description import to_inert_html
+    from atlas.render.model_page import model_page
+
+    catalog = edge_catalog(tmp_path)
+    demo = catalog.model("demo-vlm")
+    page = model_page(demo, catalog, SITE_URL, "2026")
+    assert "Demo " + EDGE in page
+    for text in (page, to_inert_html(EDGE + "\n\n- " + EDGE)):
+        assert CONTROL.search(text.replace("\t", "")) is None
+        assert NONCHARACTER.search(text) is None
+    for reference in catalog.references.values():
+        assert list(parse_string(reference.source, "bibtex").entries) == [reference.key]
