@@ -60,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         checked = [p for p in extra if p.suffix in (".yaml", ".yml")]
         _, problems = load_catalog(root, only=[p for p in only or [] if p.suffix in (".yaml", ".yml")] or None, extra=checked, cache_dir=cache_dir, build=False)
     except Exception as exc:  # never show a contributor a traceback
-        print(f"catalog:1: internal: the validator failed unexpectedly ({type(exc).__name__}: {exc}); please report this", file=sys.stderr)
+        print(Problem("catalog", 1, "internal", f"the validator failed unexpectedly ({type(exc).__name__}: {exc}); please report this"), file=sys.stderr)
         return 2
     for problem in problems:
         print(problem)
