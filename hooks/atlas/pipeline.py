@@ -22,7 +22,7 @@ from atlas.cache import Cache, digest, file_stat, stamp
 from atlas.files import SpecialFile, read_regular, refusal, special_entries
 from atlas.load import MAX_BYTES, Document, decode
 from atlas.page_paths import SHARED_KINDS, Claim, page_path_problems
-from atlas.problems import Problem
+from atlas.problems import Problem, one_line
 from atlas.records import Catalog, Reference
 from atlas.schema import SCHEMA_DIR
 
@@ -346,4 +346,5 @@ def _reported(problems: list[Problem], wanted: set[str] | None, context: validat
         return problems
     cited = {ref for doc in context.documents.values() if doc.path in wanted for _, ref in validate.model_refs(doc.data)}
     bib_path = paths.display(paths.bibliography)
-    return [p for p in problems if p.path in wanted or (p.path == bib_path and p.field.split(".")[0] in cited)]
+    printed = {one_line(path) for path in wanted}  # as problems name them
+    return [p for p in problems if p.path in printed or (p.path == bib_path and p.field.split(".")[0] in cited)]
