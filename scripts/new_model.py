@@ -153,7 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             errors.append(f"--arxiv {exc}")
     draft = _draft(args, arxiv_id)
     errors = scaffold.refusals(draft, root) + errors
-    if scaffold.ID_RE.match(draft.model_id):
+    if scaffold.ID_RE.fullmatch(draft.model_id):
         errors += scaffold.validator_problems(draft, root)
     if errors:
         return _refuse(errors)

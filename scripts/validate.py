@@ -7,6 +7,7 @@ Examples:
     python scripts/validate.py                              # the whole catalog
     python scripts/validate.py catalog/models/llava.yaml    # one file, against the catalog
     python scripts/validate.py --github catalog/models/x.yaml   # also emit ::error annotations
+    python scripts/validate.py --github -- "${files[@]}"        # file names that start with - are not options
 """
 from __future__ import annotations
 
@@ -20,13 +21,21 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "hooks"))
 
 from atlas.pipeline import load_catalog  # noqa: E402
+from atlas.problems import Problem  # noqa: E402
+
+# Workflow commands end at a line break, and their properties at ":" and ",".
+DATA_ESCAPES = {"%": "%25", "\r": "%0D", "\n": "%0A"}
+PROPERTY_ESCAPES = {**DATA_ESCAPES, ":": "%3A", ",": "%2C"}
+
+
+def _escaped(text: str, escapes: dict[str, str]) -> str:
+    return "".join(escapes.get(ch, ch) for ch in text)
 
 
 def github_annotation(problem) -> str:
     """A GitHub Actions workflow command that marks the line in the pull request's diff."""
-    message = f"{problem.field}: {problem.message}".replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    path = problem.path.replace("%", "%25").replace(",", "%2C").replace(":", "%3A")
-    return f"::error file={path},line={problem.line}::{message}"
+    message = _escaped(f"{problem.field}: {problem.message}", DATA_ESCAPES)
+    return f"::error file={_escaped(problem.path, PROPERTY_ESCAPES)},line={problem.line}::{message}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -39,17 +48,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     root = args.root.resolve()
     cache_dir = None if args.no_cache else Path(os.environ.get("ATLAS_CACHE_DIR") or root / ".cache")
     try:
-        only = [p.resolve() for p in args.paths] or None
-        extra = [p for p in (only or []) if p.parent != (root / "catalog" / "models").resolve()]
-        missing = [p for p in (only or []) if not p.exists()]
+        # Paths stay as given (made absolute): a link is checked, and named, as itself.
+        only = [Path(os.path.abspath(p)) for p in args.paths] or None
+        models = {root / "catalog" / "models", Path(os.path.abspath(args.root)) / "catalog" / "models"}
+        extra = [p for p in (only or []) if p.parent not in models]
+        missing = [p for p in (only or []) if not os.path.lexists(p)]
         for path in missing:
-            print(f"{path}:1: file: does not exist", file=sys.stderr)
+            print(Problem(str(path), 1, "file", "does not exist"), file=sys.stderr)
         if missing:
             return 1
         checked = [p for p in extra if p.suffix in (".yaml", ".yml")]
         _, problems = load_catalog(root, only=[p for p in only or [] if p.suffix in (".yaml", ".yml")] or None, extra=checked, cache_dir=cache_dir, build=False)
     except Exception as exc:  # never show a contributor a traceback
-        print(f"catalog:1: internal: the validator failed unexpectedly ({type(exc).__name__}: {exc}); please report this", file=sys.stderr)
+        print(Problem("catalog", 1, "internal", f"the validator failed unexpectedly ({type(exc).__name__}: {exc}); please report this"), file=sys.stderr)
         return 2
     for problem in problems:
         print(problem)

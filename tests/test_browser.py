@@ -22,7 +22,7 @@ import pytest
 from atlas.render.charts import chart_mark_count, licence_families, openness_by_org_type, weights_by_year
 from atlas.render.lineage import edges
 from atlas.pipeline import load_catalog
-from conftest import ROOT, run_mkdocs
+from conftest import MEASUREMENTS, ROOT, run_mkdocs
 from synthetic_catalog import write_repository
 import search_probe
 
@@ -43,8 +43,6 @@ PAGE_TYPES = {
     "tags": "tags/",
     "glossary": "glossary/",
 }
-MEASUREMENTS: list[str] = []
-
 if not CHROMIUM and os.environ.get("ATLAS_REQUIRE_BROWSER") != "1":
     pytest.skip("Chromium is not installed (apt-get install chromium)", allow_module_level=True)
 

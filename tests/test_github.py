@@ -136,7 +136,7 @@ def test_pr_check_validates_changed_files_then_builds_strict_then_tests() -> Non
     scripts = runs(workflow("pr-check.yml"))
     order = [
         next(i for i, s in enumerate(scripts) if s.strip() == 'echo "ATLAS_CACHE_DIR=$RUNNER_TEMP/atlas-cache" >> "$GITHUB_ENV"'),
-        next(i for i, s in enumerate(scripts) if "scripts/changed_files.py" in s and 'scripts/validate.py --github "${files[@]}"' in s),
+        next(i for i, s in enumerate(scripts) if "scripts/changed_files.py" in s and 'scripts/validate.py --github -- "${files[@]}"' in s),
         next(i for i, s in enumerate(scripts) if s.strip() == "python scripts/contributing.py --check"),
         next(i for i, s in enumerate(scripts) if s.strip() == "python -m mkdocs build --strict"),
         next(i for i, s in enumerate(scripts) if s.strip() == "python -m pytest"),
@@ -220,6 +220,50 @@ def test_changed_files_script_output_feeds_validate(repo: tuple[Path, str]) -> N
     assert result.returncode == 1
     line = target.read_text(encoding="utf-8").splitlines().index("kind: vlm") + 1
     assert result.stdout.splitlines()[1].startswith(f"::error file=catalog/models/demo-vlm.yaml,line={line}::kind: must be one of: llm, mm-llm")
+
+
+# Names a contributor can give files in a pull request: line breaks that would print workflow
+# commands into the log, and a line that validate.py would read as its --help option.
+HOSTILE_NAMES = [
+    "x\n::warning title=Review::review done, safe to merge\n.yaml",
+    "y\n::stop-commands::hidden\n.yaml",
+    "z\n--help",
+    "%0Aw.yaml",
+    "v\n.yaml",  # "$" in an id pattern would accept the final line break
+]
+
+
+def test_pr_check_step_on_hostile_file_names_fails_without_injected_commands(repo: tuple[Path, str], tmp_path: Path) -> None:
+    root, _ = repo
+    for folder in ("scripts", "hooks", "catalog/schema"):
+        shutil.copytree(ROOT / folder, root / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    commit(root)
+    base = git(root, "rev-parse", "HEAD")
+    models = root / "catalog" / "models"
+    for name in HOSTILE_NAMES:
+        shutil.copyfile(models / "vision-enc.yaml", models / name)
+    (models / "vision-enc.yaml").write_text((models / "vision-enc.yaml").read_text() + "# edited\n", encoding="utf-8")
+    commit(root)
+    step = next(s for s in steps(workflow("pr-check.yml")) if s.get("name") == "Validate the changed catalog files")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "python").write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n', encoding="utf-8")  # this interpreter, as the step's python
+    (bin_dir / "python").chmod(0o755)
+    runner_temp = tmp_path / "runner"
+    runner_temp.mkdir()
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "BASE_SHA": base, "RUNNER_TEMP": str(runner_temp), "ATLAS_CACHE_DIR": str(tmp_path / "cache")}
+    result = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=root, env=env, capture_output=True, text=True, timeout=120)
+    log = (result.stdout + result.stderr).splitlines()
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert not any(line.startswith("usage:") for line in log)
+    assert [line for line in log if line.startswith("::") and not line.startswith("::error file=catalog/models/")] == []
+    refused = [line for line in result.stdout.splitlines() if not line.startswith("::")]
+    assert refused == [
+        "catalog/models/%0Aw.yaml:1: id: file name '%0Aw' is not a valid id: use lowercase letters, digits and single hyphens, e.g. 'llava-1-5'",
+        "catalog/models/v\\n.yaml:1: id: file name 'v\\n' is not a valid id: use lowercase letters, digits and single hyphens, e.g. 'llava-1-5'; it contains the control character '\\n' U+000A (a control character)",
+        "catalog/models/x\\n::warning title=Review::review done, safe to merge\\n.yaml:1: id: file name 'x\\n::warning title=Review::review done, safe to merge\\n' is not a valid id: use lowercase letters, digits and single hyphens, e.g. 'llava-1-5'; it contains the control character '\\n' U+000A (a control character)",
+        "catalog/models/y\\n::stop-commands::hidden\\n.yaml:1: id: file name 'y\\n::stop-commands::hidden\\n' is not a valid id: use lowercase letters, digits and single hyphens, e.g. 'llava-1-5'; it contains the control character '\\n' U+000A (a control character)",
+    ]
 
 
 # --- issue forms and the pull request template ---------------------------------------------

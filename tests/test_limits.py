@@ -96,7 +96,7 @@ def test_bibliography_over_its_limit_is_not_parsed(tmp_path: Path) -> None:
     bib = BIB.encode() + b"%" * (BIB_MAX_BYTES + 1 - len(BIB.encode()))
     result, seconds = validate_limited(fixture_with(tmp_path, bib=bib))
     assert result.returncode == 1
-    assert result.stdout.splitlines() == ["catalog/references.bib:1: file: is 33,554,433 bytes; the limit is 33,554,432 bytes (32 MiB)"]
+    assert result.stdout.splitlines() == ["catalog/references.bib:1: file: is 8,388,609 bytes; the limit is 8,388,608 bytes (8 MiB)"]
     assert seconds < WALL_SECONDS
 
 
@@ -107,4 +107,18 @@ def test_author_bomb_in_the_bibliography(tmp_path: Path) -> None:
     result, seconds = validate_limited(fixture_with(tmp_path, bib=bib))
     assert result.returncode == 1
     assert result.stdout.splitlines() == [f"catalog/references.bib:3: bibtex: joins more than {MAX_AUTHORS:,} names with 'and' by this line; end long author lists with 'and others'"]
+    assert seconds < WALL_SECONDS
+
+
+def test_lineage_chain_a_thousand_models_deep_closing_in_a_cycle(tmp_path: Path) -> None:
+    root = fixture_with(tmp_path)
+    models = root / "catalog" / "models"
+    depth = 1000
+    for i in range(depth):
+        text = VISION_ENC.replace("name: Vision Enc", f"name: Chain {i}").replace("roe2021vision", "doe2020base")
+        (models / f"chain-{i:04d}.yaml").write_text(text + f"built_on: [chain-{(i - 1) % depth:04d}]\n", encoding="utf-8")
+    result, seconds = validate_limited(root)
+    assert result.returncode == 1, result.stderr
+    cycle = " -> ".join(f"chain-{i:04d}" for i in [0, *range(depth - 1, -1, -1)])
+    assert result.stdout.splitlines() == [f"catalog/models/chain-0000.yaml:18: built_on[0]: lineage cycle: {cycle}"]
     assert seconds < WALL_SECONDS

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from atlas.load import MAX_BYTES, decode, read_yaml
+from conftest import ROOT
 
 
 def test_values_and_lines() -> None:
@@ -63,6 +64,13 @@ def test_numbers_are_exact_and_finite() -> None:
 def test_bibliography_limit_is_larger_and_named() -> None:
     from atlas.bibliography import MAX_BYTES as BIB_MAX_BYTES
 
-    assert BIB_MAX_BYTES == 32 * 1024 * 1024
+    assert BIB_MAX_BYTES == 8 * 1024 * 1024
     big = decode(b"%" * (BIB_MAX_BYTES + 1), "references.bib", BIB_MAX_BYTES)[1]
-    assert [str(p) for p in big] == ["references.bib:1: file: is 33,554,433 bytes; the limit is 33,554,432 bytes (32 MiB)"]
+    assert [str(p) for p in big] == ["references.bib:1: file: is 8,388,609 bytes; the limit is 8,388,608 bytes (8 MiB)"]
+
+
+def test_security_md_states_the_limits_in_the_code() -> None:
+    from atlas.bibliography import MAX_BYTES as BIB_MAX_BYTES
+
+    text = (ROOT / "SECURITY.md").read_text(encoding="utf-8")
+    assert f"Size limits: {MAX_BYTES // 1024} KiB for each YAML file and {BIB_MAX_BYTES // 1024 ** 2} MiB for `references.bib`." in " ".join(text.split())

@@ -85,3 +85,16 @@ def test_github_annotations(tmp_path: Path) -> None:
     root = overlay_case(INVALID / "unknown-organization", tmp_path / "repo")
     result = run_validate("--root", str(root), "--github")
     assert result.stdout.splitlines()[1] == "::error file=catalog/models/vision-enc.yaml,line=2::organizations[0]: unknown organization 'example-labs'; did you mean 'example-lab'?; add it to catalog/organizations.yaml"
+
+
+def test_model_files_named_for_windows_devices_are_refused(tmp_path: Path) -> None:
+    # Made here, not kept as fixture files: the repository itself could not be checked out on Windows.
+    root = overlay_case(INVALID / "empty-file", tmp_path / "repo")
+    models = root / "catalog" / "models"
+    (models / "vision-enc.yaml").write_text((VALID / "catalog" / "models" / "vision-enc.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    for name in ("con", "lpt1", "com9", "nul"):
+        (models / f"{name}.yaml").write_text("name: x\n", encoding="utf-8")
+    catalog, problems = load_catalog(root)
+    assert catalog is None
+    reason = "is a name Windows reserves for a device (con, prn, aux, nul, com1 to com9, lpt1 to lpt9), so the repository could not be checked out there; choose another id"
+    assert [str(p) for p in problems] == [f"catalog/models/{name}.yaml:1: id: file name {name!r} {reason}" for name in ("com9", "con", "lpt1", "nul")]

@@ -12,6 +12,7 @@ milliseconds of pybtex per entry, is memoized behind ``formatted_text``.
 """
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from functools import lru_cache
@@ -24,14 +25,16 @@ from pybtex.database.input.bibtex import LowLevelParser, Parser
 from pybtex.scanner import PybtexError, PybtexSyntaxError
 from pybtex.style.formatting.plain import Style as PlainStyle
 
+from atlas.characters import CONTROL, NONCHARACTER, codepoint
 from atlas.load import decode
 from atlas.placeholder import MESSAGE as PLACEHOLDER_MESSAGE
 from atlas.placeholder import is_placeholder
 from atlas.problems import Problem
 from atlas.records import Reference
 
-# references.bib holds one or more entries per model, so it grows with the catalog.
-MAX_BYTES = 32 * 1024 * 1024
+# references.bib holds one or more entries per model, so it grows with the catalog: about
+# 3.6 MiB at 10,000 models (docs/about/benchmarks.md). The limit leaves room for twice that.
+MAX_BYTES = 8 * 1024 * 1024
 # pybtex needs about 25 us per name; a file of mostly names is refused before it is parsed.
 # A catalog of 10,000 models cites about 30,000 authors.
 MAX_AUTHORS = 200_000
@@ -41,15 +44,18 @@ REFUSED_FIELDS = {"crossref": "crossref is not supported; copy the fields you ne
 # Where pybtex starts a command: an @ outside braces, then its name, then { or (.
 _HEAD = re.compile(r"@[ \t]*([A-Za-z]+)[ \t]*[{(][ \t]*([^,\s]*)")
 _BRACE_OR_AT = re.compile(r"\\[{}]|[{}@]")
-_KEY_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_:-]*$")
+_KEY_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_:-]*\Z")
 # mkdocs-bibtex writes URLs into Markdown links, where ] ( ) quotes or spaces could end the
 # link early and start another one; balanced parentheses are safe.
-_URL_RE = re.compile(r"^https?://[A-Za-z0-9\-._~:/?#@!$&*+,;=%()]+$")
-_DOI_RE = re.compile(r"^10\.\d{4,9}/[A-Za-z0-9\-._;:/()]+$")
-_ARXIV_RE = re.compile(r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$")
+_URL_RE = re.compile(r"^https?://[A-Za-z0-9\-._~:/?#@!$&*+,;=%()]+\Z")
+_DOI_RE = re.compile(r"^10\.\d{4,9}/[A-Za-z0-9\-._;:/()]+\Z")
+_ARXIV_RE = re.compile(r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})(v\d+)?\Z")
 _UNSAFE = re.compile(r"[<>]")
 # Text that LaTeX, BibTeX and Markdown all read as itself: no braces, backslash, math, comment, tie.
 _PLAIN = re.compile(r"[A-Za-z0-9 .,:;/()?!+=*'-]*")
+# What no entry may hold anywhere: the controls and direction overrides of catalog text (a
+# carriage return apart, for Windows line ends) and the non-characters.
+_REFUSED_CHARACTER = re.compile(f"(?!\r)(?:{CONTROL.pattern}|{NONCHARACTER.pattern})")
 
 
 class _LowLevel(LowLevelParser):
@@ -268,12 +274,28 @@ def _entry_problems(path: str, reference: Reference, entry: Any) -> list[Problem
     return problems
 
 
+def _character_problems(text: str, path: str, commands: list[tuple[int, int, str, str]]) -> list[Problem]:
+    """One problem for each entry (or stretch between entries) that holds a refused character, at its first one."""
+    offsets = [offset for offset, _, _, _ in commands]
+    problems, seen = [], set()
+    for found in _REFUSED_CHARACTER.finditer(text):
+        index = bisect.bisect_right(offsets, found.start()) - 1
+        if index in seen:
+            continue
+        seen.add(index)
+        key = commands[index][3] if index >= 0 and _KEY_RE.match(commands[index][3]) else "bibtex"
+        line = text.count("\n", 0, found.start()) + 1
+        problems.append(Problem(path, line, key, f"contains {codepoint(found.group())}; control, text-direction and non-characters are not allowed"))
+    return problems
+
+
 def read_bibliography(raw: bytes, path: str) -> tuple[dict[str, Reference], list[Problem]]:
     """All entries of a .bib file by key, in file order, and every problem found in it."""
     text, problems = decode(raw, path, MAX_BYTES)
     if text is None:
         return {}, problems
     commands = _starts(text)
+    problems += _character_problems(text, path, commands)
     first: dict[str, tuple[int, str]] = {}
     spans: dict[str, tuple[int, int]] = {}
     for index, (offset, line, kind, key) in enumerate(commands):

@@ -25,6 +25,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+from atlas.files import MAX_SCHEMA_BYTES, read_regular
+
 FORMAT = 2
 CACHE_FILE = "atlas-cache.marshal"
 LIBRARIES = ("fastjsonschema", "jsonschema", "pybtex", "PyYAML", "Markdown", "Jinja2")
@@ -54,7 +56,11 @@ def stamp(schema_dir: Path) -> str:
     for path in sorted(p for p in PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
         hashed.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
     for path in sorted(schema_dir.glob("*.json")):
-        hashed.update(path.name.encode() + b"\0" + path.read_bytes())
+        try:
+            content = read_regular(path, MAX_SCHEMA_BYTES)
+        except OSError as exc:  # a link is refused by the pipeline, never read
+            content = str(exc).encode()
+        hashed.update(path.name.encode() + b"\0" + content)
     for library in LIBRARIES:
         try:
             hashed.update(f"{library} {version(library)}".encode())

@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 from yaml._yaml import CParser
 
+from atlas.files import SpecialFile, read_regular
 from atlas.problems import Problem
 
 MAX_BYTES = 256 * 1024
@@ -369,8 +370,9 @@ def read_yaml(text: str, path: str) -> tuple[Document | None, list[Problem]]:
 def load_file(file: Path, display: str) -> tuple[Document | None, list[Problem]]:
     """Read and parse ``file``; ``display`` is the path used in messages."""
     try:
-        with file.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
+        raw = read_regular(file, MAX_BYTES + 1)
+    except SpecialFile as exc:
+        return None, [Problem(display, 1, "file", str(exc))]
     except OSError as exc:
         return None, [Problem(display, 1, "file", f"cannot be read: {exc.strerror}")]
     text, problems = decode(raw, display)

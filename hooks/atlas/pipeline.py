@@ -16,10 +16,13 @@ from functools import partial
 from typing import Any, Callable, Iterable, Iterator, Mapping, TypeVar
 
 from atlas import validate
+from atlas.bibliography import MAX_BYTES as BIB_MAX_BYTES
 from atlas.bibliography import read_bibliography
 from atlas.cache import Cache, digest, file_stat, stamp
+from atlas.files import SpecialFile, read_regular, refusal, special_entries
 from atlas.load import MAX_BYTES, Document, decode
-from atlas.problems import Problem
+from atlas.page_paths import SHARED_KINDS, Claim, page_path_problems
+from atlas.problems import Problem, one_line
 from atlas.records import Catalog, Reference
 from atlas.schema import SCHEMA_DIR
 
@@ -50,10 +53,14 @@ class Paths:
         return self.catalog / "references.bib"
 
     def display(self, path: Path) -> str:
-        try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return path.as_posix()
+        """``path`` relative to the root; a link is named as itself, never as its target."""
+        plain = Path(os.path.abspath(path))
+        for root in (Path(os.path.abspath(self.root)), self.root.resolve()):
+            try:
+                return plain.relative_to(root).as_posix()
+            except ValueError:
+                continue
+        return path.as_posix()
 
 
 @dataclass(frozen=True)
@@ -79,6 +86,10 @@ def load_catalog(
     Results are kept in the cache in ``cache_dir``, or in ``cache`` (which the caller saves again later).
     """
     paths = Paths(root)
+    # Every file is checked against the schema: if it is a link, nothing can be checked.
+    refused = [Problem(paths.display(path), 1, "file", why) for path, why in special_entries(SCHEMA_DIR)]
+    if refused:
+        return None, refused
     cache = cache or Cache(cache_dir, stamp(SCHEMA_DIR))
     try:
         sources, problems = list_files(paths, extra)
@@ -87,6 +98,7 @@ def load_catalog(
         context = _context(sources, checked, references, bib_problems)
         wanted = {paths.display(Path(p)) for p in only} if only is not None else None
         problems += validate.catalog_problems(context, {kind: checked[kind].document for kind in MAPPINGS}, wanted)
+        problems += page_path_problems(_claims(sources, checked, context))
         problems += [Problem(d.path, line, name, message) for d in context.documents.values() for name, line, message in validate.future_rule(d, validate.today())]
         problems = sorted(set(_reported(problems, wanted, context, paths)))
         if problems or not build:
@@ -100,16 +112,24 @@ def load_catalog(
 def list_files(paths: Paths, extra: Iterable[Path]) -> tuple[list[Source], list[Problem]]:
     """Every catalog file to read, and the problems of file names (a model's id is its file name)."""
     sources = [Source(kind, str(paths.catalog / f"{kind}.yaml"), f"catalog/{kind}.yaml") for kind in MAPPINGS]
-    problems: list[Problem] = []
+    # Links and special files anywhere under catalog/ (the schema folder too) are named and never read.
+    special = {path: why for path, why in special_entries(paths.catalog)}
+    problems = [Problem(paths.display(path), 1, "file", why) for path, why in special.items()]
     models_dir = paths.display(paths.models)
     # os.scandir knows which entries are plain files, so 10,000 files need no stat or resolve each.
     entries = sorted(os.scandir(paths.models), key=lambda e: e.name) if paths.models.is_dir() else []
     found = [(e.name, e.path, f"{models_dir}/{e.name}", e if e.is_file(follow_symlinks=False) else None) for e in entries]
-    known = {Path(path).resolve() for _, path, _, _ in found} if extra else set()
-    found += [(Path(p).name, str(p), paths.display(Path(p)), None) for p in extra if Path(p).resolve() not in known]
+    known = {os.path.abspath(path) for _, path, _, _ in found} if extra else set()
+    found += [(Path(p).name, str(p), paths.display(Path(p)), None) for p in extra if os.path.abspath(p) not in known]
     ids: dict[str, str] = {}
     for name, file, display, entry in found:
-        if name.startswith(".") or (entry is None and Path(file).is_dir()):
+        if Path(file) in special:
+            continue
+        why = refusal(file, os.lstat(file)) if entry is None and os.path.lexists(file) else None
+        if why is not None:  # a file given from outside catalog/
+            problems.append(Problem(display, 1, "file", why))
+            continue
+        if name.startswith(".") or (entry is None and os.path.isdir(file)):
             continue
         refused = [Problem(display, line, field, message) for field, line, message in validate.file_name_rule(name)]
         if refused:
@@ -196,8 +216,9 @@ def _check(kind: str, raw: bytes | None, display: str, unreadable: list[Problem]
 def _read(file: str, display: str) -> tuple[bytes | None, list[Problem]]:
     """The bytes of ``file``, up to one byte past the size limit."""
     try:
-        with open(file, "rb") as handle:
-            return handle.read(MAX_BYTES + 1), []
+        return read_regular(file, MAX_BYTES + 1), []
+    except SpecialFile as exc:
+        return None, [Problem(display, 1, "file", str(exc))]
     except FileNotFoundError:
         return None, [Problem(display, 1, "file", "is missing")]
     except OSError as exc:
@@ -209,7 +230,7 @@ def _fresh(items: list[tuple[str, str, str]]) -> list[tuple[Any, bytes, Stored]]
     out = []
     for kind, file, display in items:
         try:
-            status: Any = file_stat(os.stat(file))
+            status: Any = file_stat(os.lstat(file))
         except OSError:
             status = None
         raw, unreadable = _read(file, display)
@@ -226,7 +247,7 @@ def read_files(sources: list[Source], cache: Cache, meanwhile: Callable[[], T]) 
     todo: list[Source] = []
     for source in sources:
         try:
-            status = file_stat(source.entry.stat() if source.entry is not None else os.stat(source.file))
+            status = file_stat(source.entry.stat(follow_symlinks=False) if source.entry is not None else os.lstat(source.file))
         except OSError:
             status = None
         value = cache.trusted(source.kind, source.display, status) if status is not None else None
@@ -282,9 +303,11 @@ def read_references(paths: Paths, cache: Cache) -> tuple[dict[str, Reference], l
     """references.bib read and checked, through the cache."""
     display = paths.display(paths.bibliography)
     try:
-        raw = paths.bibliography.read_bytes()
+        raw = read_regular(paths.bibliography, BIB_MAX_BYTES + 1)
     except FileNotFoundError:
         raw = b""
+    except OSError as exc:  # a link or a special file, named by the scan of catalog/ too
+        return {}, [Problem(display, 1, "file", str(exc) if isinstance(exc, SpecialFile) else f"cannot be read: {exc.strerror}")]
     content = digest(raw)
     stored = cache.get("bibliography", display, None, content)
     if stored is None:
@@ -305,10 +328,23 @@ def _context(sources: list[Source], checked: dict[str, validate.Checked], refere
     )
 
 
+def _claims(sources: list[Source], checked: dict[str, validate.Checked], context: validate.Context) -> Iterator[Claim]:
+    """Every id that gets a page: each model file, and each key of a shared file that passed its checks."""
+    for source in sources:
+        if source.kind == "model":
+            yield "model", source.model_id, source.display, 1, "id"
+    for kind, singular in SHARED_KINDS.items():
+        document = checked[kind].document
+        if context.shared[kind] is not None and document is not None:
+            for key in document.data:
+                yield singular, key, document.path, document.line((key,)), key
+
+
 def _reported(problems: list[Problem], wanted: set[str] | None, context: validate.Context, paths: Paths) -> list[Problem]:
     """With ``only``, the problems of those files, and of the BibTeX entries they cite (a stub left by the scaffold must show)."""
     if wanted is None:
         return problems
     cited = {ref for doc in context.documents.values() if doc.path in wanted for _, ref in validate.model_refs(doc.data)}
     bib_path = paths.display(paths.bibliography)
-    return [p for p in problems if p.path in wanted or (p.path == bib_path and p.field.split(".")[0] in cited)]
+    printed = {one_line(path) for path in wanted}  # as problems name them
+    return [p for p in problems if p.path in printed or (p.path == bib_path and p.field.split(".")[0] in cited)]

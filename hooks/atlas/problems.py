@@ -13,8 +13,23 @@ class Problem:
     field: str
     message: str
 
+    def __post_init__(self) -> None:
+        # A problem is printed as one line of a log: a file name or key holding a line break
+        # must not start a line of its own, which a CI runner could read as a command.
+        for name in ("path", "field", "message"):
+            value = getattr(self, name)
+            if not value.isprintable():
+                object.__setattr__(self, name, one_line(value))
+
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.field}: {self.message}"
+
+
+def one_line(text: str) -> str:
+    """``text`` with every unprintable character (line breaks, controls, direction marks) escaped as Python would."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
 class CatalogError(Exception):

@@ -159,8 +159,8 @@ def _organization_ids(root: Path) -> tuple[set[str] | None, str | None]:
 def refusals(draft: Draft, root: Path) -> list[str]:
     """Why the core arguments cannot make a new entry; empty when they can."""
     errors = []
-    if not ID_RE.match(draft.model_id) or len(draft.model_id) > 64:
-        hint = f"; did you mean {slug(draft.model_id)!r}?" if slug(draft.model_id) and ID_RE.match(slug(draft.model_id)) else ""
+    if not ID_RE.fullmatch(draft.model_id) or len(draft.model_id) > 64:
+        hint = f"; did you mean {slug(draft.model_id)!r}?" if slug(draft.model_id) and ID_RE.fullmatch(slug(draft.model_id)) else ""
         errors.append(f"{draft.model_id!r} is not a valid id: use lowercase letters, digits and single hyphens, e.g. 'llava-1-5'{hint}")
     elif (Paths(root).models / f"{draft.model_id}.yaml").exists():
         errors.append(f"{draft.relative_path} already exists; edit that file, or choose another id")

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
+from atlas.files import MAX_SCHEMA_BYTES, read_regular
 from atlas.load import Document, Key
 from atlas.problems import Problem
 
@@ -36,8 +38,7 @@ _TYPE_NAMES = {
 @lru_cache(maxsize=None)
 def schema(name: str) -> dict[str, Any]:
     """The parsed JSON Schema called ``name`` (model, organizations or techniques)."""
-    with (SCHEMA_DIR / SCHEMA_FILES[name]).open(encoding="utf-8") as handle:
-        return json.load(handle)
+    return json.loads(read_regular(SCHEMA_DIR / SCHEMA_FILES[name], MAX_SCHEMA_BYTES).decode("utf-8"))
 
 
 def resolve(node: dict[str, Any], name: str = "model") -> dict[str, Any]:
@@ -83,7 +84,38 @@ def _validator(name: str) -> jsonschema.Draft202012Validator:
         inlined = inline_refs(full, full.get("$defs", {}))
     except ValueError:
         inlined = full
-    return jsonschema.Draft202012Validator(inlined)
+    # JSON Schema patterns are ECMA-262 regular expressions, where "$" is the end of the text.
+    # Python's "$" also matches before a final line break, so "llava\n" would pass "^[a-z]+$".
+    strict = jsonschema.validators.extend(jsonschema.Draft202012Validator, {"pattern": _pattern})
+    return strict(inlined)
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, subschema: Any) -> Any:
+    """The ``pattern`` keyword with ECMA-262's "$": the end of the text, never before a final line break."""
+    from jsonschema.exceptions import ValidationError
+
+    if validator.is_type(instance, "string") and not _ecma_regex(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+@lru_cache(maxsize=None)
+def _ecma_regex(pattern: str) -> re.Pattern[str]:
+    """``pattern`` compiled with each "$" outside a [...] class read as the end of the text."""
+    out, escaped = [], False
+    first = -1
+    for index, char in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "[" and first < 0:
+            first = index + 2 if pattern[index + 1: index + 2] == "^" else index + 1
+        elif char == "]" and first >= 0 and index > first:
+            first = -1
+        elif char == "$" and first < 0:
+            char = r"\Z"
+        out.append(char)
+    return re.compile("".join(out))
 
 
 def _escape_class_dollars(pattern: str) -> str:

@@ -14,9 +14,11 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from atlas.bibliography import MAX_BYTES as BIB_MAX_BYTES
 from atlas.cache import Cache, stamp
 from atlas.fulltext import FullTextIndex
 from atlas.history import EntryHistory, entry_histories
+from atlas.files import MAX_SCHEMA_BYTES, read_regular
 from atlas.pipeline import load_catalog
 from atlas.problems import CatalogError, Problem
 from atlas.records import Catalog
@@ -116,9 +118,10 @@ class Site:
         yield "feed.xml", atom_feed(self.catalog, self.history, self.site_url)
         yield from compare_files(self.catalog).items()
         yield from column_files(self.catalog)
-        yield "api/references.bib", (self.root / "catalog" / "references.bib").read_bytes()
+        # Read without following links: the pipeline has refused any link or special file under catalog/.
+        yield "api/references.bib", read_regular(self.root / "catalog" / "references.bib", BIB_MAX_BYTES)
         for schema in sorted((self.root / "catalog" / "schema").glob("*.json")):
-            yield f"schema/{schema.name}", schema.read_bytes()
+            yield f"schema/{schema.name}", read_regular(schema, MAX_SCHEMA_BYTES)
 
     def close(self) -> None:
         """Remove the exports' folder and keep what this build learned (the formatted references) for the next one."""

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
 from atlas import schema
-from atlas.load import Document, read_yaml
+from atlas.characters import CONTROL, INVISIBLE, NONCHARACTER, codepoint
+from atlas.load import MAX_INT, Document, read_yaml
+from atlas.page_paths import WINDOWS_DEVICES, WINDOWS_RESERVED
 from atlas.placeholder import MESSAGE as PLACEHOLDER_MESSAGE
 from atlas.placeholder import PLACEHOLDER, is_placeholder
 from atlas.problems import Problem
@@ -22,10 +24,14 @@ from atlas.records import Reference, parse_count
 
 Finding = tuple[str, int, str]  # (field, line, message)
 
-ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+ID_RE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # used with fullmatch: "$" would accept a final line break
 URL_RE = re.compile(r"^https?://")
 DATE_RE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 MAX_ID = 64
+# Python-Markdown recurses once per level of lists and quotes, and fails near 200 levels.
+MAX_MARKDOWN_NESTING = 20
+# The prefix of a Markdown line that opens or continues lists and quotes.
+_CONTAINER_PREFIX = re.compile(r"(?:[ \t]|>|[-*+](?=[ \t])|[0-9]{1,9}[.)](?=[ \t]))*")
 # What to write in place of each TODO that scripts/new_model.py leaves.
 PLACEHOLDER_HINTS = {
     "summary": "write one plain sentence, in your own words, saying what the model is and why it matters",
@@ -44,11 +50,9 @@ CONFUSABLES = str.maketrans({
     "ԁ": "d", "ɡ": "g", "һ": "h", "ո": "n", "ν": "v", "ο": "o", "α": "a", "ε": "e", "ι": "i", "κ": "k",
     "τ": "t", "ρ": "p", "Ι": "i", "Ο": "o", "Α": "a", "Β": "b", "Ε": "e", "Κ": "k", "Μ": "m", "Ν": "n",
     "Τ": "t", "Χ": "x", "Ζ": "z", "Н": "h", "М": "m", "Т": "t", "В": "b", "К": "k", "l": "l", "0": "0",
+    "ı": "i", "ӏ": "l", "ɩ": "i", "β": "b", "η": "n", "μ": "m", "χ": "x", "ζ": "z", "н": "h", "м": "m", "т": "t", "в": "b", "к": "k",
 })
 NAME_PUNCTUATION = re.compile(r"[\s\-_.·,'()/+:&]+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-# Characters that show nothing; in a name they would make look-alike duplicates.
-_INVISIBLE = re.compile(r"[\u00ad\u034f\u061c\u115f\u1160\u180e\u200b-\u200f\u2060-\u2064\u3164\ufeff\uffa0]")
 
 
 # ---------------------------------------------------------------- helpers
@@ -56,10 +60,11 @@ _INVISIBLE = re.compile(r"[\u00ad\u034f\u061c\u115f\u1160\u180e\u200b-\u200f\u20
 
 def name_key(text: str) -> str:
     """Fold case, width, look-alike letters and punctuation so near-identical names collide."""
-    visible = "".join(ch for ch in text if unicodedata.category(ch) != "Cf") if not text.isascii() else text  # zero-width and bidi marks
-    if visible.isascii():  # the Unicode folds below leave ASCII as it is, apart from case
-        return NAME_PUNCTUATION.sub("", visible.casefold())
-    folded = unicodedata.normalize("NFKC", visible).translate(CONFUSABLES).casefold()
+    if text.isascii():  # the Unicode folds below leave ASCII as it is, apart from case
+        return NAME_PUNCTUATION.sub("", text.casefold())
+    visible = INVISIBLE.sub("", "".join(ch for ch in text if unicodedata.category(ch) != "Cf"))  # zero-width, bidi and blank-looking
+    # Case first, so a capital look-alike (Cyrillic А) folds to the small letter the table maps.
+    folded = unicodedata.normalize("NFKC", visible).casefold().translate(CONFUSABLES)
     folded = "".join(ch for ch in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(ch))
     return NAME_PUNCTUATION.sub("", folded)
 
@@ -86,11 +91,6 @@ def date_problem(text: str) -> str | None:
 def short(text: str) -> str:
     shown = repr(text)
     return shown if len(shown) <= 60 else shown[:57] + "..."
-
-
-def codepoint(char: str) -> str:
-    """'U+202E (right-to-left override)'; control characters have no Unicode name."""
-    return f"U+{ord(char):04X} ({unicodedata.name(char, 'a control character').lower()})"
 
 
 def suggest(word: str, options: Iterable[str]) -> str:
@@ -148,17 +148,21 @@ def text_rule(document: Document, skip: set[str], found: list[tuple[tuple, str]]
         name = schema.field_name(key)
         if name in skip:  # the schema already said what is wrong with it
             continue
+        odd = NONCHARACTER.search(value)
+        if odd:
+            yield name, document.line(key), f"contains {codepoint(odd.group())}; non-characters are not allowed (a feed reader refuses the whole feed)"
+            continue
         if key and key[0] == "description":
-            control = _CONTROL.search(value.replace("\t", ""))
+            control = CONTROL.search(value.replace("\t", ""))
             if control:
                 yield name, document.line(key), f"contains {codepoint(control.group())}; control and text-direction characters are not allowed"
             continue
         if "\n" in value:
             yield name, document.line(key), "must be on one line"
-        elif _CONTROL.search(value):
-            yield name, document.line(key), f"contains {codepoint(_CONTROL.search(value).group())}; control and text-direction characters are not allowed"
-        elif _INVISIBLE.search(value):
-            yield name, document.line(key), f"contains {codepoint(_INVISIBLE.search(value).group())}; invisible characters are allowed only in a model's description"
+        elif CONTROL.search(value):
+            yield name, document.line(key), f"contains {codepoint(CONTROL.search(value).group())}; control and text-direction characters are not allowed"
+        elif INVISIBLE.search(value):
+            yield name, document.line(key), f"contains {codepoint(INVISIBLE.search(value).group())}; invisible characters are allowed only in a model's description"
 
 
 def _placeholder_hint(key: tuple) -> str:
@@ -199,6 +203,38 @@ def variant_size_rule(document: Document) -> Iterator[Finding]:
         size = parse_count(variant.get("parameters"))
         if top is not None and size is not None and size > top:
             yield f"variants[{index}].parameters", document.line(("variants", index, "parameters")), f"{variant['parameters']} is larger than the model's parameters ({data['parameters']}); parameters must be the largest variant"
+
+
+def count_rule(document: Document) -> Iterator[Finding]:
+    """Counts ("13B") are at most 2^53, the largest whole number every JSON reader keeps exactly."""
+    data = document.data
+    counts = [(("parameters",), data.get("parameters"))]
+    counts += [(("variants", i, "parameters"), v.get("parameters")) for i, v in enumerate(data.get("variants") or [])]
+    counts.append((("training", "tokens"), (data.get("training") or {}).get("tokens")))
+    for key, value in counts:
+        count = parse_count(value)
+        if count is not None and count > MAX_INT:
+            yield schema.field_name(key), document.line(key), f"{value} is {count:,}; a count must be at most 2^53 ({MAX_INT:,}), the largest whole number the exports carry exactly"
+
+
+def nesting_depth(line: str) -> int:
+    """Levels of lists and quotes a Markdown line may open: each marker, and each 4 columns of indentation."""
+    prefix = _CONTAINER_PREFIX.match(line).group()
+    markers = re.findall(r">|[-*+](?=[ \t])|[0-9]{1,9}[.)](?=[ \t])", prefix)
+    # The columns of indentation, less the marks and the one space that follows each mark.
+    columns = len(prefix.replace("\t", "    ")) - sum(len(mark) + 1 for mark in markers)
+    return len(markers) + max(columns, 0) // 4
+
+
+def nesting_rule(document: Document) -> Iterator[Finding]:
+    """A description nests lists and quotes at most MAX_MARKDOWN_NESTING levels deep."""
+    text = document.data.get("description")
+    if not isinstance(text, str):
+        return
+    for number, line in enumerate(text.splitlines(), start=1):
+        if len(line) > MAX_MARKDOWN_NESTING and nesting_depth(line) > MAX_MARKDOWN_NESTING:
+            yield "description", document.line(("description",)), f"line {number} of the description nests lists, quotes or indentation {nesting_depth(line)} levels deep; at most {MAX_MARKDOWN_NESTING} are allowed (each list marker, each > and each 4 spaces count as one)"
+            return
 
 
 def source_field_rule(document: Document) -> Iterator[Finding]:
@@ -264,6 +300,8 @@ def check_model(text: str | None, problems: list[Problem], path: str) -> Checked
     local += _findings(document, real_date_rule(document))
     if passed:
         local += _findings(document, variant_size_rule(document))
+        local += _findings(document, count_rule(document))
+        local += _findings(document, nesting_rule(document))
         local += _findings(document, source_field_rule(document))
     return Checked(document, tuple(local + placeholders), passed)
 
@@ -286,10 +324,13 @@ def file_name_rule(name: str) -> Iterator[Finding]:
     model_id = name[: -len(".yaml")]
     if len(model_id) > MAX_ID:
         yield "id", 1, f"file name {short(model_id)} is {len(model_id)} characters long; an id has at most {MAX_ID}"
-    elif not ID_RE.match(model_id):
-        odd = sorted({f"{ch!r} {codepoint(ch)}" for ch in model_id if not ch.isascii()})
-        why = f"; it contains the non-ASCII character {odd[0]}" if odd else ""
+    elif not ID_RE.fullmatch(model_id):
+        odd = sorted({ch for ch in model_id if not ch.isascii() or not ch.isprintable()})
+        kind = ("non-ASCII" if not odd[0].isascii() else "control") if odd else ""
+        why = f"; it contains the {kind} character {odd[0]!r} {codepoint(odd[0])}" if odd else ""
         yield "id", 1, f"file name {model_id!r} is not a valid id: use lowercase letters, digits and single hyphens, e.g. 'llava-1-5'{why}"
+    elif model_id in WINDOWS_RESERVED:
+        yield "id", 1, f"file name {model_id!r} is a name Windows reserves for a device ({WINDOWS_DEVICES}), so the repository could not be checked out there; choose another id"
 
 
 # ---------------------------------------------------------------- catalog rules (one file against the others)

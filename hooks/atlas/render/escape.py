@@ -18,12 +18,12 @@ _PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
 _MARKDOWN_SYNTAX = re.compile(r"([\\`*_\[\]<>|~$&])")
 _TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
 _ATTRIBUTE = re.compile(r'="([^"]*)"')
-_WEB_URL = re.compile(r"^https?://[^\s<>\"'`\\]+$", re.IGNORECASE)
+_WEB_URL = re.compile(r"^https?://[^\s<>\"'`\\]+\Z", re.IGNORECASE)
 # Inside <script>, these could end the element or the string; JSON allows them escaped.
 _SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
-_BIBKEY = re.compile(r"^[A-Za-z][A-Za-z0-9_:-]*$")
+_BIBKEY = re.compile(r"^[A-Za-z][A-Za-z0-9_:-]*\Z")
 # What a YAML reader refuses or reads as a line break; JSON leaves these unescaped.
 _YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 

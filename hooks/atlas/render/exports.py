@@ -9,6 +9,7 @@ import csv
 import dataclasses
 import io
 import json
+import re
 from typing import Any, Callable
 
 from atlas import schema
@@ -16,6 +17,12 @@ from atlas.records import Catalog, Model, parse_count
 from atlas.render.links import model_url, url
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet may split a cell at any of these (";" where it is the list separator, a tab
+# when the file is read as tab-separated), so a formula may start after each of them too.
+# The full-width signs start formulas in some locales.
+# Spaces before the sign are skipped too: an import that trims them would find a formula.
+_FORMULA_AFTER_SPLIT = re.compile("([;,\t\r\n])( *)(?=[=+\\-@\t\r\uff1d\uff0b\uff0d\uff20])")
+_FORMULA_FULL_WIDTH = ("\uff1d", "\uff0b", "\uff0d", "\uff20")
 # Spreadsheets read a CSV as UTF-8 only when it starts with a byte-order mark.
 BOM = "\ufeff"
 # Fields computed by the catalog, exported right after the field they belong with.
@@ -85,12 +92,18 @@ def csv_columns() -> tuple[str, ...]:
     return (*columns, "url")
 
 
+def _neutral(text: str) -> str:
+    """``text`` with a quote before every formula character a spreadsheet could read as the start of a cell (OWASP)."""
+    text = _FORMULA_AFTER_SPLIT.sub(r"\1'\2", text)
+    return "'" + text if text.lstrip(" ").startswith(FORMULA_START + _FORMULA_FULL_WIDTH) else text
+
+
 def _cell(value: Any) -> str:
-    """Text for a spreadsheet cell; a leading formula character is neutralized with a quote."""
+    """Text for a spreadsheet cell: list items joined with ';', each item and the whole cell neutralized."""
     if isinstance(value, list):
-        value = ";".join(str(item) for item in value)
+        return ";".join(_neutral(str(item)) for item in value)
     text = "" if value is None else ("true" if value is True else "false" if value is False else str(value))
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return _neutral(text)
 
 
 def models_csv(catalog: Catalog, site_url: str) -> str:
