@@ -218,6 +218,11 @@ def generate(count: int, source: Path = ROOT, seed: int = SEED) -> tuple[dict[st
     for index, pairs in enumerate(demand.filters):
         if index < count:
             _apply(models[ids[(index * 7 + 5) % count]], pairs, ids)
+    # A directive's year filter can move a model's release after its successor's: drop those links.
+    for model in models.values():
+        previous = models.get(model.get("succeeds", ""))
+        if previous is not None and previous["released"] > model["released"]:
+            del model["succeeds"]
     texts = {}
     for model_id, model in models.items():
         for name, value in list(model.items()):
