@@ -98,34 +98,14 @@ def _pattern(validator: Any, pattern: str, instance: Any, subschema: Any) -> Any
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
-@lru_cache(maxsize=None)
-def _ecma_regex(pattern: str) -> re.Pattern[str]:
-    """``pattern`` compiled with each "$" outside a [...] class read as the end of the text."""
-    out, escaped = [], False
-    first = -1
-    for index, char in enumerate(pattern):
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif char == "[" and first < 0:
-            first = index + 2 if pattern[index + 1: index + 2] == "^" else index + 1
-        elif char == "]" and first >= 0 and index > first:
-            first = -1
-        elif char == "$" and first < 0:
-            char = r"\Z"
-        out.append(char)
-    return re.compile("".join(out))
-
-
-def _escape_class_dollars(pattern: str) -> str:
-    """``pattern`` with each ``$`` inside a [...] class escaped: the same regular expression.
-
-    fastjsonschema turns every unescaped ``$`` into ``\\Z``, which is an error inside a class.
-    """
-    out, escaped = [], False
+def _dollars(pattern: str) -> list[tuple[str, bool | None]]:
+    """Each character of ``pattern``, with whether it is an unescaped "$" inside a [...] class
+    (True), outside one (False), or not such a "$" at all (None)."""
+    out: list[tuple[str, bool | None]] = []
+    escaped = False
     first = -1  # where the open class's members start (after "[" or "[^"), or -1 outside a class
     for index, char in enumerate(pattern):
+        kind: bool | None = None
         if escaped:
             escaped = False
         elif char == "\\":
@@ -134,10 +114,24 @@ def _escape_class_dollars(pattern: str) -> str:
             first = index + 2 if pattern[index + 1: index + 2] == "^" else index + 1
         elif char == "]" and first >= 0 and index > first:  # a "]" first in a class is a member
             first = -1
-        elif char == "$" and first >= 0:
-            char = "\\$"
-        out.append(char)
-    return "".join(out)
+        elif char == "$":
+            kind = first >= 0
+        out.append((char, kind))
+    return out
+
+
+@lru_cache(maxsize=None)
+def _ecma_regex(pattern: str) -> re.Pattern[str]:
+    """``pattern`` compiled with each "$" outside a [...] class read as the end of the text."""
+    return re.compile("".join(r"\Z" if inside is False else char for char, inside in _dollars(pattern)))
+
+
+def _escape_class_dollars(pattern: str) -> str:
+    """``pattern`` with each ``$`` inside a [...] class escaped: the same regular expression.
+
+    fastjsonschema turns every unescaped ``$`` into ``\\Z``, which is an error inside a class.
+    """
+    return "".join("\\$" if inside else char for char, inside in _dollars(pattern))
 
 
 def _literal_dollars(node: Any) -> Any:
