@@ -735,3 +735,15 @@ def test_compare_does_not_jump_when_its_table_arrives(browser, base_url: str) ->
     shifted = page.evaluate("window.__shifts")
     context.close()
     assert shifted < 0.02  # the footer used to be pushed off the screen as the table arrived (0.36 in Lighthouse)
+
+
+def test_compare_loads_the_matcher_only_when_the_reader_types(watched: Watched, base_url: str) -> None:
+    page = watched.page
+    page.goto(base_url + "compare/?m=llava,blip-2", wait_until="networkidle")
+    page.wait_for_selector(".atlas-compare__table")
+    assert not [path for path in watched.requested if "minisearch" in path or "atlas-match" in path]
+    page.fill("input[name=add]", "intrenvl 2")  # a typo: only the matcher finds it
+    page.press("input[name=add]", "Enter")
+    page.wait_for_function("document.querySelectorAll('.atlas-compare__table thead th').length === 4")
+    assert [path for path in watched.requested if "minisearch" in path]
+    assert watched.errors == []

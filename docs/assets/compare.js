@@ -132,8 +132,15 @@
     var output = el("div", "atlas-compare__output");
     root.appendChild(output);
 
-    var matcher = null;
-    loadMatcher(siteRoot, index.models).then(function (m) { matcher = m; });
+    // Loaded when the reader starts to type, not with the page: building its index over every
+    // model is the page's longest task (Lighthouse counted it as blocking time on phones).
+    var matcher = null, loading = null;
+    function ensureMatcher() {
+      if (!loading) loading = loadMatcher(siteRoot, index.models).then(function (m) { matcher = m; return m; });
+      return loading;
+    }
+    input.addEventListener("focus", ensureMatcher);
+    input.addEventListener("input", ensureMatcher);
 
     function resolve(typed) {
       var key = fold(typed);
@@ -149,12 +156,21 @@
 
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      var id = resolve(input.value);
-      if (!id) { status.textContent = "No catalog model is called “" + input.value + "”."; return; }
+      var typed = input.value;
+      var id = resolve(typed);
+      if (!id && !matcher) {  // not matched exactly: ask the matcher, once it has loaded
+        ensureMatcher().then(function () { var found = resolve(typed); if (found) choose(found); else missing(typed); });
+        return;
+      }
+      if (!id) { missing(typed); return; }
+      choose(id);
+    });
+    function missing(typed) { status.textContent = "No catalog model is called “" + typed + "”."; }
+    function choose(id) {
       if (chosen.indexOf(id) < 0) chosen = chosen.concat([id]).slice(-MAX);
       input.value = "";
       update();
-    });
+    }
     input.addEventListener("change", function () { if (resolve(input.value)) form.requestSubmit ? form.requestSubmit() : form.dispatchEvent(new Event("submit")); });
     hide.addEventListener("change", render);
 
