@@ -111,3 +111,13 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # no
     """Print measurements taken by the browser tests (reported, not asserted)."""
     for line in MEASUREMENTS:
         terminalreporter.write_line(f"MEASURED: {line}")
+
+
+@pytest.fixture(scope="session")
+def catalog():
+    """The real catalog, loaded once for every test module that reads it."""
+    from atlas.pipeline import load_catalog
+
+    loaded, problems = load_catalog(ROOT)
+    assert [str(p) for p in problems] == []
+    return loaded

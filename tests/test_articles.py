@@ -8,7 +8,6 @@ import pytest
 
 from atlas.glossary import abbreviations
 from atlas.render.directives import DIRECTIVE_RE, expand
-from atlas.pipeline import load_catalog
 from conftest import ROOT
 
 ARTICLES = ("history", "tuning", "ethics", "open-vs-proprietary", "applications")
@@ -26,13 +25,6 @@ def prose(markdown: str) -> str:
     text = CITE_BLOCK_RE.sub("", text)
     text = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("|"))
     return re.sub(r"[#*_`>\[\]()!]", " ", text)
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    loaded, problems = load_catalog(ROOT)
-    assert problems == []
-    return loaded
 
 
 @pytest.mark.parametrize("name", ARTICLES)

@@ -5,24 +5,14 @@ import csv
 import io
 import json
 
-import pytest
 from bs4 import BeautifulSoup
 
-from atlas.pipeline import load_catalog
 from atlas.rankings import best_so_far, leaderboards, open_weights, placing
 from atlas.render.benchmarks import benchmark_page, chart_svg, gap_sentence
 from atlas.render.exports import benchmarks_json, results_csv, results_json
 from atlas.render.model_page import model_page
-from conftest import ROOT
 
 SITE = "https://example.org/atlas/"
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    loaded, problems = load_catalog(ROOT)
-    assert problems == []
-    return loaded
 
 
 def test_a_board_holds_only_results_measured_the_same_way(catalog) -> None:

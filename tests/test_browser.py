@@ -710,30 +710,31 @@ def test_the_architecture_diagram_text_stays_readable(width: int, browser, base_
 
 # Every layout shift counts: Chromium marks these with hadRecentInput when Playwright drives the page.
 LAYOUT_SHIFTS = """window.__shifts = 0; new PerformanceObserver(list => { for (const entry of list.getEntries()) window.__shifts += entry.value; }).observe({type: 'layout-shift', buffered: true});"""
+PHONE = {"viewport": {"width": 412, "height": 823}, "is_mobile": True, "has_touch": True, "device_scale_factor": 1.75}
+
+
+def layout_shift(browser, url: str, ready: str, check: str = "true", **context_options) -> tuple[float, object]:
+    """The layout shift a page adds up to while it loads, once ``ready`` matches and a moment after,
+    and the value of ``check`` evaluated then."""
+    context = browser.new_context(**context_options)
+    page = context.new_page()
+    page.add_init_script(LAYOUT_SHIFTS)
+    page.goto(url, wait_until="networkidle")
+    page.wait_for_selector(ready)
+    page.wait_for_timeout(500)
+    shifted, checked = page.evaluate(f"[window.__shifts, {check}]")
+    context.close()
+    return shifted, checked
 
 
 def test_the_catalog_on_a_phone_does_not_jump_while_it_loads(browser, base_url: str) -> None:
-    context = browser.new_context(viewport={"width": 412, "height": 823}, is_mobile=True, has_touch=True, device_scale_factor=1.75)
-    page = context.new_page()
-    page.add_init_script(LAYOUT_SHIFTS)
-    page.goto(base_url + "models/", wait_until="networkidle")
-    page.wait_for_timeout(500)
-    shifted = page.evaluate("window.__shifts")
-    folded = page.evaluate("!document.querySelector('.atlas-filters__more').open")
-    context.close()
+    shifted, folded = layout_shift(browser, base_url + "models/", ".atlas-catalog__table", "!document.querySelector('.atlas-filters__more').open", **PHONE)
     assert folded  # phones start with the filters folded away
     assert shifted < 0.05  # folding them used to move the table by a quarter of the screen (0.12)
 
 
 def test_compare_does_not_jump_when_its_table_arrives(browser, base_url: str) -> None:
-    context = browser.new_context(viewport={"width": 1350, "height": 940})
-    page = context.new_page()
-    page.add_init_script(LAYOUT_SHIFTS)
-    page.goto(base_url + "compare/?m=llava,blip-2", wait_until="networkidle")
-    page.wait_for_selector(".atlas-compare__table")
-    page.wait_for_timeout(300)
-    shifted = page.evaluate("window.__shifts")
-    context.close()
+    shifted, _ = layout_shift(browser, base_url + "compare/?m=llava,blip-2", ".atlas-compare__table", viewport={"width": 1350, "height": 940})
     assert shifted < 0.02  # the footer used to be pushed off the screen as the table arrived (0.36 in Lighthouse)
 
 

@@ -10,7 +10,6 @@ from urllib.parse import urljoin, urlparse
 import pytest
 from bs4 import BeautifulSoup
 
-from atlas.pipeline import load_catalog
 from conftest import INVALID, ROOT, VALID, overlay_case, run_mkdocs
 
 pytestmark = pytest.mark.build
@@ -106,13 +105,6 @@ def test_broken_catalog_leaves_a_previous_site_untouched(tmp_path: Path) -> None
 
 
 # --- the real catalog -------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def catalog():
-    loaded, problems = load_catalog(ROOT)
-    assert problems == []
-    return loaded
-
 
 def test_every_yaml_file_has_a_page_and_an_export(real_site: Path, catalog) -> None:
     ids = sorted(p.stem for p in (ROOT / "catalog" / "models").glob("*.yaml"))

@@ -6,18 +6,9 @@ from collections import Counter
 
 import pytest
 
-from atlas.pipeline import load_catalog
 from atlas.render.by_year import IN_WORDS, OTHER, by_year
 from atlas.render.charts import chart_mark_count, vertical_svg
 from atlas.render.directives import DirectiveError, expand
-from conftest import ROOT
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    loaded, problems = load_catalog(ROOT)
-    assert problems == []
-    return loaded
 
 
 def test_connectors_per_year_match_an_independent_count(catalog) -> None:

@@ -3,22 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 
-import pytest
-
-from atlas.pipeline import load_catalog
 from conftest import ROOT
 
 CITE_RE = re.compile(r"\[@([A-Za-z][A-Za-z0-9_:-]*)")
 REQUIRED_SOURCES = ("released", "access")
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    loaded, problems = load_catalog(ROOT)
-    assert [str(p) for p in problems] == []
-    return loaded
 
 
 def cited_keys(catalog) -> set[str]:

@@ -8,18 +8,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from atlas.pipeline import load_catalog
 from atlas.records import Edge
 from atlas.render.lineage import NODE_H, STYLES, edge_style, edges, graph_svg, layout, legend, neighbours
 from atlas.render.timeline import MIN_YEAR_W, PER_MODEL_W, axis, timeline_svg
-from conftest import ROOT
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    loaded, problems = load_catalog(ROOT)
-    assert problems == []
-    return loaded
 
 
 def test_busy_years_get_the_room(catalog) -> None:

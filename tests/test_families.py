@@ -14,16 +14,9 @@ from atlas.pipeline import load_catalog
 from atlas.render.families import COMPARED, family_page, members, predecessor_changes
 from atlas.render.model_page import model_page
 from atlas.render.whats_new import atom_feed, changes_json
-from conftest import ROOT, VALID
+from conftest import VALID
 
 SITE = "https://example.org/atlas/"
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    loaded, problems = load_catalog(ROOT)
-    assert problems == []
-    return loaded
 
 
 def test_a_family_page_lists_every_member_oldest_first(catalog) -> None:

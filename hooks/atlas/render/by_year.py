@@ -63,7 +63,7 @@ def values_of(group: str, catalog: Catalog, category: str | None = None) -> Call
     raise ValueError(f"unknown group {group!r}; allowed: {', '.join(GROUPS)}")
 
 
-def by_year(models: Iterable[Model], catalog: Catalog, group: str, top: int = 6, category: str | None = None) -> Chart:
+def by_year(models: Iterable[Model], catalog: Catalog, group: str, top: int = 6, category: str | None = None, chart_id: str | None = None) -> Chart:
     """A stacked bar chart of ``models`` per year of release under each value of ``group``."""
     models = list(models)
     get = values_of(group, catalog, category)
@@ -92,6 +92,5 @@ def by_year(models: Iterable[Model], catalog: Catalog, group: str, top: int = 6,
         swatches = tuple(k for k in kinds() if KIND_LABELS[k] in kept)
     else:
         swatches = tuple(f"s{index % ORDINAL_SWATCHES}" for index in range(len(series)))
-    chart_id = f"chart-by-year-{group}"
     title = GROUP_TITLES[group] if category is None else f"{category.replace('-', ' ')} technique"
-    return Chart(chart_id, f"Models per year of release, by {title}", tuple(str(y) for y in years), series, values, "Year", swatches)
+    return Chart(chart_id or f"chart-by-year-{group}", f"Models per year of release, by {title}", tuple(str(y) for y in years), series, values, "Year", swatches)

@@ -239,14 +239,11 @@ def _by_year(arguments: dict[str, str], catalog: Catalog, here: str) -> str:
     if not top.isdigit() or not 1 <= int(top) <= 9:
         raise DirectiveError(f"top must be a number from 1 to 9, got {top!r}")
     label = "-".join(f"{k}-{v}" for k, v in sorted({**arguments, **({"category": category} if category else {})}.items()))
+    chart_id = re.sub(r"[^a-z0-9-]+", "-", f"chart-by-year-{group}-{label}".lower()).strip("-")  # one per filter set on a page
     models = catalog.filtered(build_filter(arguments, catalog))
-    chart = by_year(models, catalog, group, int(top), category)
+    chart = by_year(models, catalog, group, int(top), category, chart_id)
     if not chart.categories:
         raise DirectiveError(f"no model matches {arguments} with a {group}; a directive must not render an empty chart")
-    chart_id = re.sub(r"[^a-z0-9-]+", "-", f"{chart.id}-{label}".lower()).strip("-")
-    from dataclasses import replace
-
-    chart = replace(chart, id=chart_id)
     caption = BY_YEAR_CAPTIONS[group] if category is None else BY_YEAR_CAPTIONS["technique"].replace("the techniques", f"the {category.replace('-', ' ')} techniques")
     return "\n" + figure(chart, vertical_svg(chart), caption) + "\n"
 
