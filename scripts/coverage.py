@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "hooks"))
 
 from atlas.pipeline import load_catalog  # noqa: E402
-from atlas.validate import name_key  # noqa: E402
+from atlas.lookalikes import name_key  # noqa: E402
 
 WORKLIST = ROOT / "scripts" / "data" / "coverage-worklist.md"
 # What the worklist counted as held before its lists of missing models (its "Coverage ratios" table).

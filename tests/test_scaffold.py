@@ -237,7 +237,7 @@ REFUSALS = {
     "unknown kind": (with_args(kind="mm_llm"), [f"unknown kind 'mm_llm'; did you mean 'mm-llm'?; allowed: {KINDS}"]),
     "invalid arXiv id": (with_args(arxiv="2304.8485"), ["--arxiv '2304.8485' is not an arXiv id: write it as 2304.08485 (or hep-th/9901001 for papers before 2007)"]),
     "bad parameter count": (with_args(parameters="7 billion"), ["parameters: must be a number with K, M, B or T (\"13B\", \"1.8T\"), or \"undisclosed\" (got '7 billion')"]),
-    "name taken": (with_args(name="Base-LLM"), ["name: 'Base-LLM' clashes with 'Base LLM' of model 'base-llm' (catalog/models/base-llm.yaml); names and aliases must be unique, ignoring case and punctuation"]),
+    "name taken": (with_args(name="Base-LLM"), ["name: 'Base-LLM' clashes with 'Base LLM' of model 'base-llm' (catalog/models/base-llm.yaml); names and aliases must be unique, ignoring case, punctuation and look-alike letters"]),
     "unknown built_on": (with_args(built_on="base-lm"), ["built_on[0]: unknown model 'base-lm'; did you mean 'base-llm'?"]),
     "several at once": (
         with_args(id="New VLM", organization="nobody", released="2024-13"),

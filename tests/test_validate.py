@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from atlas.pipeline import load_catalog
-from atlas.validate import name_key
+from atlas.lookalikes import name_key
 from conftest import INVALID, ROOT, VALID, overlay_case
 
 CASES = sorted(path.name for path in INVALID.iterdir() if path.is_dir())
@@ -42,6 +42,36 @@ def test_name_key_folds_lookalikes_and_punctuation() -> None:
     assert name_key("LLaVA 1.5") == name_key("llava-1.5") == name_key("LLaVA-1.5")
     assert name_key("Dеmo") == name_key("Demo")  # Cyrillic е
     assert name_key("GPT-4") != name_key("GPT-4o")
+
+
+# The look-alike letters the validator once kept in a hand-written table; Unicode's data folds every one.
+OLD_TABLE = {
+    "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "х": "x", "у": "y", "і": "i", "ј": "j", "ѕ": "s",
+    "ԁ": "d", "ɡ": "g", "һ": "h", "ν": "v", "ο": "o", "α": "a", "ι": "i", "ρ": "p",
+    "Ι": "i", "Ο": "o", "Α": "a", "Β": "b", "Ε": "e", "Κ": "k", "Μ": "m", "Ν": "n", "Τ": "t", "Χ": "x",
+    "Ζ": "z", "Н": "h", "М": "m", "Т": "t", "В": "b", "К": "k", "ı": "i", "ɩ": "i",
+}
+
+
+@pytest.mark.parametrize("letter", sorted(OLD_TABLE))
+def test_unicode_confusables_fold_every_letter_the_old_table_did(letter: str) -> None:
+    latin = OLD_TABLE[letter]
+    assert name_key(f"Mod{letter}l") == name_key(f"Mod{latin}l") == name_key(f"MOD{latin.upper()}L")
+
+
+def test_lookalikes_come_from_unicodes_table_and_nothing_else() -> None:
+    from atlas import lookalikes
+
+    assert lookalikes.unicode_version().split(".")[0].isdigit()
+    assert f"version {lookalikes.unicode_version()}" in (ROOT / "SECURITY.md").read_text(encoding="utf-8")
+    # Scripts no hand-kept list covered: Cherokee, Lisu, Coptic, Komi, mathematical letters.
+    for fake, real in [("Ꮯlaude", "Claude"), ("ꓑhi", "Phi"), ("Ⲣhi", "Phi"), ("Ԍemma", "Gemma"), ("Gemmа", "Gemma"), ("𝖢laude", "Claude")]:
+        assert name_key(fake) == name_key(real), fake
+    # The package's own additions ("a" as "@", "e" as "3") are not Unicode's and are not read.
+    assert lookalikes.fold("a3e@") == "a3e@"
+    # ASCII stays as it is: Unicode maps "1" and "I" to "l", but these are different names.
+    assert name_key("DeepSeek-V1") != name_key("DeepSeek-VL")
+    assert name_key("Gemma") != name_key("Gernrna")
 
 
 def run_validate(*args: str) -> subprocess.CompletedProcess[str]:

@@ -29,7 +29,7 @@ from atlas.files import MAX_SCHEMA_BYTES, read_regular
 
 FORMAT = 2
 CACHE_FILE = "atlas-cache.marshal"
-LIBRARIES = ("fastjsonschema", "jsonschema", "pybtex", "PyYAML", "Markdown", "Jinja2")
+LIBRARIES = ("fastjsonschema", "jsonschema", "pybtex", "PyYAML", "Markdown", "Jinja2", "confusables")
 PACKAGE = Path(__file__).resolve().parent
 # A file changed within this long of the run that checked it may change again without
 # moving its times on a coarse clock, so its entry is trusted only after a hash check.

@@ -16,6 +16,7 @@ from typing import Any, Iterable, Iterator
 from atlas import schema
 from atlas.characters import CONTROL, INVISIBLE, NONCHARACTER, codepoint
 from atlas.load import MAX_INT, Document, read_yaml
+from atlas.lookalikes import name_key
 from atlas.page_paths import WINDOWS_DEVICES, WINDOWS_RESERVED
 from atlas.placeholder import MESSAGE as PLACEHOLDER_MESSAGE
 from atlas.placeholder import PLACEHOLDER, is_placeholder
@@ -44,29 +45,9 @@ PLACEHOLDER_HINTS = {
     "modalities": "list the modalities the paper describes, e.g. [text, image]",
     "organizations": "list the developers' ids from catalog/organizations.yaml, lead developer first",
 }
-# Letters from other scripts that look like Latin ones, folded before comparing names.
-CONFUSABLES = str.maketrans({
-    "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "х": "x", "у": "y", "і": "i", "ј": "j", "ѕ": "s",
-    "ԁ": "d", "ɡ": "g", "һ": "h", "ո": "n", "ν": "v", "ο": "o", "α": "a", "ε": "e", "ι": "i", "κ": "k",
-    "τ": "t", "ρ": "p", "Ι": "i", "Ο": "o", "Α": "a", "Β": "b", "Ε": "e", "Κ": "k", "Μ": "m", "Ν": "n",
-    "Τ": "t", "Χ": "x", "Ζ": "z", "Н": "h", "М": "m", "Т": "t", "В": "b", "К": "k", "l": "l", "0": "0",
-    "ı": "i", "ӏ": "l", "ɩ": "i", "β": "b", "η": "n", "μ": "m", "χ": "x", "ζ": "z", "н": "h", "м": "m", "т": "t", "в": "b", "к": "k",
-})
-NAME_PUNCTUATION = re.compile(r"[\s\-_.·,'()/+:&]+")
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def name_key(text: str) -> str:
-    """Fold case, width, look-alike letters and punctuation so near-identical names collide."""
-    if text.isascii():  # the Unicode folds below leave ASCII as it is, apart from case
-        return NAME_PUNCTUATION.sub("", text.casefold())
-    visible = INVISIBLE.sub("", "".join(ch for ch in text if unicodedata.category(ch) != "Cf"))  # zero-width, bidi and blank-looking
-    # Case first, so a capital look-alike (Cyrillic А) folds to the small letter the table maps.
-    folded = unicodedata.normalize("NFKC", visible).casefold().translate(CONFUSABLES)
-    folded = "".join(ch for ch in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(ch))
-    return NAME_PUNCTUATION.sub("", folded)
 
 
 def today() -> dt.date:
@@ -510,7 +491,7 @@ def names_rule(documents: dict[str, Document]) -> Iterator[Problem]:
             own.add(folded)
             if folded in names:
                 other_id, other_label, other_path = names[folded]
-                yield Problem(document.path, document.line(where), name, f"{label!r} clashes with {other_label!r} of model {other_id!r} ({other_path}); names and aliases must be unique, ignoring case and punctuation")
+                yield Problem(document.path, document.line(where), name, f"{label!r} clashes with {other_label!r} of model {other_id!r} ({other_path}); names and aliases must be unique, ignoring case, punctuation and look-alike letters")
             else:
                 names[folded] = (model_id, label, document.path)
 
@@ -628,7 +609,7 @@ def benchmark_rules(document: Document, context: Context) -> Iterator[Finding]:
 
 
 def organization_names_rule(document: Document) -> Iterator[Finding]:
-    """Organization names and aliases are unique, ignoring case and punctuation."""
+    """Organization names and aliases are unique, ignoring case, punctuation and look-alike letters."""
     names: dict[str, tuple[str, str]] = {}
     for key, value in document.data.items():
         labels = [("name", value["name"], (key, "name"))] + [(f"aliases[{i}]", alias, (key, "aliases", i)) for i, alias in enumerate(value.get("aliases") or [])]
@@ -639,7 +620,7 @@ def organization_names_rule(document: Document) -> Iterator[Finding]:
                 continue
             own.add(folded)
             if folded in names and names[folded][0] != key:
-                yield f"{key}.{name}", document.line(where), f"{label!r} clashes with {names[folded][1]!r} of organization {names[folded][0]!r}; names and aliases must be unique, ignoring case and punctuation"
+                yield f"{key}.{name}", document.line(where), f"{label!r} clashes with {names[folded][1]!r} of organization {names[folded][0]!r}; names and aliases must be unique, ignoring case, punctuation and look-alike letters"
             else:
                 names.setdefault(folded, (key, label))
 
