@@ -62,7 +62,8 @@
     var rows = Array.prototype.map.call(tbody.rows, function (tr, index) {
       var d = tr.dataset;
       return {
-        el: tr, index: index, id: d.id, search: d.search, folded: null, kind: d.kind,
+        // Until api/columns/terms.json arrives, a row answers to its name, organizations and id.
+        el: tr, index: index, id: d.id, search: (d.name + " " + text(tr.cells[1]) + " " + d.id).toLowerCase(), folded: null, kind: d.kind,
         modality: d.modalities.split(" "), weights: d.weights, org: d.orgs.split(" "),
         year: parseInt(d.year, 10), released: d.released, name: d.name,
         parameters: d.parameters === "" ? null : Number(d.parameters),
@@ -536,6 +537,17 @@
       }).catch(function (err) { status.textContent = "Could not download the rows (" + err.message + ")."; });
     }
 
+    // The words each row answers to (aliases, parent organizations, techniques), fetched once the table shows.
+    function loadTerms() {
+      fetch(siteRoot + "api/columns/terms.json").then(function (r) {
+        if (!r.ok) throw new Error("HTTP " + r.status);
+        return r.json();
+      }).then(function (terms) {
+        rows.forEach(function (r) { if (terms[r.id]) { r.search = terms[r.id]; r.folded = null; } });
+        if (read().q) apply(false);
+      }).catch(function () { /* names, organizations and ids still match */ });
+    }
+
     // ---- wiring --------------------------------------------------------------------------
     function apply(resort) {
       var started = performance.now();
@@ -549,6 +561,7 @@
     }
 
     readUrl();
+    loadTerms();
     // Phones start with the filters folded away, unless the address already sets some.
     var more = form.querySelector(".atlas-filters__more");
     if (window.matchMedia && window.matchMedia("(max-width: 44.9375em)").matches && !activeFilters(read()).filter(function (n) { return n !== "q"; }).length && !wantedColumns().length) more.open = false;

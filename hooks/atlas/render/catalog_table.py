@@ -69,12 +69,21 @@ def score_columns(catalog: Catalog) -> list[tuple[str, str, dict[str, tuple[floa
     return out
 
 
+def search_terms(model: Model, catalog: Catalog) -> str:
+    """The words a row answers to in the text filter: names, aliases, organizations with their parents, id, techniques."""
+    chain = [catalog.organizations[p] for p in dict.fromkeys(p for o in model.organizations for p in _organization_chain(o, catalog))]
+    return " ".join([model.name, *model.aliases, *(o.name for o in chain), *(a for o in chain for a in o.aliases), model.id, *model.techniques]).casefold()
+
+
 def column_files(catalog: Catalog) -> Iterator[tuple[str, str]]:
     """api/columns/<key>.json for every extra column and api/columns/score-<benchmark>.json for every score column.
 
     A file maps model id to [text, sort value] (a score adds the checkpoint it was measured on);
-    a model with nothing to show is left out.
+    a model with nothing to show is left out. api/columns/terms.json maps model id to the words
+    its row answers to in the text filter; the script fetches it once the table is showing,
+    so those words (a third of the table's bytes) do not delay the page's first paint.
     """
+    yield "api/columns/terms.json", json.dumps({m.id: search_terms(m, catalog) for m in catalog.models}, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     for key, extra in EXTRAS.items():
         cells = {m.id: list(extra.value(m, catalog)) for m in catalog.models}
         yield f"api/columns/{key}.json", json.dumps({k: v for k, v in cells.items() if v[0]}, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -101,7 +110,6 @@ def _row(model: Model, catalog: Catalog, root: str) -> str:
     attributes = {
         "data-id": model.id,
         "data-name": model.name,
-        "data-search": " ".join([model.name, *model.aliases, *(o.name for o in chain), *(a for o in chain for a in o.aliases), model.id, *model.techniques]).casefold(),
         "data-kind": model.kind,
         "data-modalities": " ".join(model.modalities),
         "data-weights": model.access.weights,
