@@ -97,3 +97,34 @@ def test_every_organization_is_used(catalog) -> None:
 def test_model_files_start_with_the_schema_comment() -> None:
     missing = [p.name for p in sorted((ROOT / "catalog" / "models").glob("*.yaml")) if not p.read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=../schema/model.schema.json\n")]
     assert missing == []
+
+
+# Families whose entries cannot form one line, and why.
+ENTANGLED_FAMILIES = {
+    "eva": "the EVA-CLIP entry starts with EVA-01-CLIP (2022-11) but its later models are built on EVA-02, so neither succeeds the other",
+}
+
+
+def test_every_family_has_a_model_and_walks_back_from_its_newest_to_its_first(catalog) -> None:
+    # A family with no member is an empty page. From the newest member, `succeeds` leads
+    # generation by generation to the oldest one (side lines such as mini or vision models may
+    # start on their own, but the main line is unbroken).
+    members: dict[str, list] = {family: [] for family in catalog.families}
+    for model in catalog.models:
+        if model.family:
+            members[model.family].append(model)
+    empty = sorted(family for family, models in members.items() if not models)
+    assert not empty, f"families with no model; add their models (family: <id>) or remove them from catalog/families.yaml: {empty}"
+    by_id = {m.id: m for m in catalog.models}
+    broken = {}
+    for family, models in members.items():
+        if family in ENTANGLED_FAMILIES:
+            continue
+        newest = max(models, key=lambda m: (m.released, m.id))
+        oldest = min(m.released for m in models)
+        step = newest
+        while step.succeeds:
+            step = by_id[step.succeeds]
+        if step.released != oldest:
+            broken[family] = f"{newest.id} walks back only to {step.id} ({step.released}), the family starts {oldest}"
+    assert not broken, f"families whose main line is broken; give the missing generations `succeeds`: {broken}"
