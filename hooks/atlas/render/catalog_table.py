@@ -71,7 +71,7 @@ def score_columns(catalog: Catalog) -> list[tuple[str, str, dict[str, tuple[floa
 
 def search_terms(model: Model, catalog: Catalog) -> str:
     """The words a row answers to in the text filter: names, aliases, organizations with their parents, id, techniques."""
-    chain = [catalog.organizations[p] for p in dict.fromkeys(p for o in model.organizations for p in _organization_chain(o, catalog))]
+    chain = [catalog.organizations[o] for o in _organizations_with_parents(model, catalog)]
     return " ".join([model.name, *model.aliases, *(o.name for o in chain), *(a for o in chain for a in o.aliases), model.id, *model.techniques]).casefold()
 
 
@@ -102,10 +102,14 @@ def _organization_chain(org_id: str, catalog: Catalog) -> list[str]:
     return chain
 
 
+def _organizations_with_parents(model: Model, catalog: Catalog) -> list[str]:
+    """A model counts for its organizations and their parents, so "Google" finds Google DeepMind's models."""
+    return list(dict.fromkeys(p for o in model.organizations for p in _organization_chain(o, catalog)))
+
+
 def _row(model: Model, catalog: Catalog, root: str) -> str:
     orgs = [catalog.organizations[o] for o in model.organizations]
-    # A model counts for its organizations and their parents, so "Google" finds Google DeepMind's models.
-    chain = [catalog.organizations[p] for p in dict.fromkeys(p for o in model.organizations for p in _organization_chain(o, catalog))]
+    chain = [catalog.organizations[o] for o in _organizations_with_parents(model, catalog)]
     count = model.parameter_count
     attributes = {
         "data-id": model.id,
@@ -162,7 +166,7 @@ def _organization_options(models: Sequence[Model], catalog: Catalog) -> list[str
     """Organizations A-Z, each parent followed by its units, with how many listed models each counts."""
     counts: dict[str, int] = {}
     for model in models:
-        for org_id in dict.fromkeys(p for o in model.organizations for p in _organization_chain(o, catalog)):
+        for org_id in _organizations_with_parents(model, catalog):
             counts[org_id] = counts.get(org_id, 0) + 1
     children: dict[str, list[str]] = {}
     for org_id in counts:
